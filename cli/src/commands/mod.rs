@@ -1,0 +1,4 @@
+//! One module per subcommand.
+
+pub mod features;
+pub mod home;

@@ -1,0 +1,112 @@
+//! dnshunt-data: regenerates the data files shipped in the repository. Run at data-refresh time
+//! (`make data`), never at run time.
+
+use std::collections::BTreeSet;
+use std::io::Write;
+use std::path::PathBuf;
+
+use anyhow::{Context, Result};
+use clap::{Parser, Subcommand};
+use dnshunt_datasets::{benign, hsts, partition};
+use dnshunt_features::ngram::TrigramCounts;
+use dnshunt_features::normalize;
+use flate2::Compression;
+use flate2::write::GzEncoder;
+
+#[derive(Parser)]
+#[command(about = "Regenerate dnshunt's shipped data files")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Registered domains of the HSTS preload list, from the `hstspreload` package's bin file.
+    Hsts {
+        /// `hstspreload/hstspreload.bin` from the unpacked wheel.
+        #[arg(long)]
+        bin: PathBuf,
+        /// Where to write the gzip-compressed list.
+        #[arg(long, default_value = "datasets/data/hsts_preload_domains.txt.gz")]
+        out: PathBuf,
+    },
+    /// The English word list: lower-case words of three letters or more.
+    Words {
+        /// A word list, one word a line (Debian's `wamerican`: /usr/share/dict/american-english).
+        #[arg(long, default_value = "/usr/share/dict/american-english")]
+        from: PathBuf,
+        #[arg(long, default_value = "features/data/english_words.txt")]
+        out: PathBuf,
+    },
+    /// Benign trigram counts, from the language-model quarter of the built-in benign list.
+    Ngram {
+        #[arg(long, default_value = "features/data/benign_trigrams.tsv")]
+        out: PathBuf,
+    },
+}
+
+fn main() -> Result<()> {
+    match Cli::parse().command {
+        Command::Hsts { bin, out } => {
+            let bytes =
+                std::fs::read(&bin).with_context(|| format!("reading {}", bin.display()))?;
+            let hosts = hsts::preload_hosts(&bytes)?;
+            let batch = normalize(&hosts);
+            let domains: BTreeSet<&str> = batch
+                .iter()
+                .filter_map(|name| name.registered_domain)
+                .collect();
+            let mut gz = GzEncoder::new(Vec::new(), Compression::best());
+            for domain in &domains {
+                writeln!(gz, "{domain}")?;
+            }
+            std::fs::write(&out, gz.finish()?)
+                .with_context(|| format!("writing {}", out.display()))?;
+            eprintln!(
+                "{} hosts, {} registered domains -> {}",
+                hosts.len(),
+                domains.len(),
+                out.display()
+            );
+        }
+        Command::Words { from, out } => {
+            let text = std::fs::read_to_string(&from)
+                .with_context(|| format!("reading {}", from.display()))?;
+            let words: BTreeSet<&str> = text
+                .lines()
+                .map(str::trim)
+                .filter(|w| w.len() >= 3 && w.bytes().all(|b| b.is_ascii_lowercase()))
+                .collect();
+            let mut body = format!(
+                "# English words, 3+ lower-case letters, from {}\n",
+                from.display()
+            );
+            for word in &words {
+                body.push_str(word);
+                body.push('\n');
+            }
+            std::fs::write(&out, body).with_context(|| format!("writing {}", out.display()))?;
+            eprintln!("{} words -> {}", words.len(), out.display());
+        }
+        Command::Ngram { out } => {
+            let domains = benign::hsts_preload_domains()?;
+            let batch = normalize(&domains);
+            let mut counts = TrigramCounts::default();
+            for name in batch.iter() {
+                if let (Some(registered), Some(label)) = (name.registered_domain, name.domain_label)
+                    && partition::is_language_model_domain(registered)
+                {
+                    counts.add_label(label);
+                }
+            }
+            let comment = "dnshunt benign character trigrams, format 1\n\
+                           labels: the language-model quarter of datasets/data/hsts_preload_domains.txt.gz\n\
+                           regenerate: make data";
+            std::fs::write(&out, counts.to_tsv(comment))
+                .with_context(|| format!("writing {}", out.display()))?;
+            eprintln!("{} labels -> {}", counts.labels(), out.display());
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,19 @@
+//! Benign domain lists, DGA family generators, labelled-file loaders and reproducible dataset splits.
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
+
+pub mod benign;
+pub mod hsts;
+pub mod partition;
+
+/// Errors of the datasets crate.
+#[derive(Debug, thiserror::Error)]
+pub enum DatasetsError {
+    /// A data file could not be read or is malformed.
+    #[error("{file}: {reason}")]
+    Data {
+        /// The file (or built-in data set) at fault.
+        file: String,
+        /// What is wrong, and what to do.
+        reason: String,
+    },
+}

@@ -1,0 +1,146 @@
+//! The feature schema: which features a vector holds, in which order, computed with which data.
+//!
+//! A model is only valid for the features it was trained on. Models store the schema they were
+//! trained with, and loading one checks it against the running code with
+//! [`FeatureSchema::check_compatible`]. The version changes whenever a feature is added, removed,
+//! reordered or computed differently; the data fingerprint changes whenever the word list or the
+//! n-gram counts change.
+
+use serde::{Deserialize, Serialize};
+
+use crate::FeaturesError;
+
+/// Bumped whenever the meaning or order of the features changes.
+pub const FEATURE_SCHEMA_VERSION: u32 = 1;
+
+/// Number of features in a vector.
+pub const FEATURE_COUNT: usize = FEATURES.len();
+
+/// One feature: its column name and what it measures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FeatureInfo {
+    /// Column name, snake case.
+    pub name: &'static str,
+    /// What it measures, in one sentence.
+    pub description: &'static str,
+}
+
+const fn feature(name: &'static str, description: &'static str) -> FeatureInfo {
+    FeatureInfo { name, description }
+}
+
+/// The features of schema version 1, all computed on the domain label (the label left of the
+/// public suffix), so a model cannot learn shortcuts from the TLD.
+pub const FEATURES: [FeatureInfo; 18] = [
+    feature("length", "Label length in bytes."),
+    feature(
+        "entropy",
+        "Shannon entropy of the label's characters, in bits per character.",
+    ),
+    feature(
+        "vowel_ratio",
+        "Share of characters that are a, e, i, o or u.",
+    ),
+    feature(
+        "consonant_ratio",
+        "Share of characters that are other letters.",
+    ),
+    feature("digit_ratio", "Share of characters that are digits."),
+    feature("hyphen_ratio", "Share of characters that are hyphens."),
+    feature(
+        "longest_consonant_run",
+        "Longest run of consecutive consonants.",
+    ),
+    feature("longest_digit_run", "Longest run of consecutive digits."),
+    feature(
+        "distinct_char_ratio",
+        "Distinct characters over label length.",
+    ),
+    feature(
+        "class_switch_ratio",
+        "Letter-to-digit and digit-to-letter changes per character pair.",
+    ),
+    feature(
+        "repeat_ratio",
+        "Adjacent equal characters per character pair.",
+    ),
+    feature(
+        "ngram_log_prob",
+        "Mean log-probability per character under the benign trigram model.",
+    ),
+    feature(
+        "ngram_unseen_ratio",
+        "Share of trigrams never seen in the benign list.",
+    ),
+    feature(
+        "dictionary_coverage",
+        "Share of characters covered by English words (3+ letters).",
+    ),
+    feature(
+        "dictionary_longest_word_ratio",
+        "Longest English word in the label over label length.",
+    ),
+    feature(
+        "hex_ratio",
+        "Share of characters that are hexadecimal digits.",
+    ),
+    feature(
+        "is_hex",
+        "1 when the label is 8+ hex digits mixing letters and digits, like a hash.",
+    ),
+    feature(
+        "is_base32",
+        "1 when the label is 8+ base32 characters including a digit 2-7.",
+    ),
+];
+
+/// The schema a feature vector (and a model trained on it) was made with.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FeatureSchema {
+    /// [`FEATURE_SCHEMA_VERSION`] at the time.
+    pub version: u32,
+    /// Feature names in vector order.
+    pub names: Vec<String>,
+    /// Hash of the data files the features were computed with (word list, n-gram counts).
+    pub data_fingerprint: String,
+}
+
+impl FeatureSchema {
+    /// The schema of this build, given the fingerprint of its data.
+    pub fn current(data_fingerprint: String) -> Self {
+        Self {
+            version: FEATURE_SCHEMA_VERSION,
+            names: FEATURES.iter().map(|f| f.name.to_owned()).collect(),
+            data_fingerprint,
+        }
+    }
+
+    /// A short id such as `v1-3f2a9c0d1e4b5a67`.
+    pub fn id(&self) -> String {
+        format!("v{}-{}", self.version, self.data_fingerprint)
+    }
+
+    /// Fails, saying what differs, unless vectors of `self` can be fed to a model trained on `other`.
+    pub fn check_compatible(&self, other: &Self) -> Result<(), FeaturesError> {
+        if self == other {
+            Ok(())
+        } else {
+            Err(FeaturesError::SchemaMismatch {
+                running: self.id(),
+                model: other.id(),
+            })
+        }
+    }
+}
+
+/// FNV-1a, 64 bits: a stable fingerprint of data files (not a defence against tampering).
+pub(crate) fn fingerprint(parts: &[&str]) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for part in parts {
+        for byte in part.bytes().chain([0xff]) {
+            hash ^= u64::from(byte);
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    format!("{hash:016x}")
+}

@@ -1,0 +1,297 @@
+//! Feature vectors for batches of names: the one computation training, serving and analytics share.
+
+use std::sync::OnceLock;
+
+use crate::dictionary::Dictionary;
+use crate::ngram::{NgramModel, TrigramCounts};
+use crate::normalize::NormalizedBatch;
+use crate::schema::{FEATURE_COUNT, FEATURES, FeatureSchema, fingerprint};
+use crate::{FeaturesError, MAX_LABEL_LEN};
+
+/// The word list shipped with dnshunt (see `features/data/README.md`).
+pub const BUILTIN_WORD_LIST: &str = include_str!("../data/english_words.txt");
+/// The benign trigram counts shipped with dnshunt (see `features/data/README.md`).
+pub const BUILTIN_TRIGRAMS: &str = include_str!("../data/benign_trigrams.tsv");
+
+/// Feature vectors, one row per name, row-major (ready for `ndarray::Array2::from_shape_vec`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct FeatureMatrix {
+    rows: usize,
+    values: Vec<f64>,
+}
+
+impl FeatureMatrix {
+    /// Number of rows (names).
+    pub fn rows(&self) -> usize {
+        self.rows
+    }
+
+    /// Number of columns: [`FEATURE_COUNT`].
+    pub fn cols(&self) -> usize {
+        FEATURE_COUNT
+    }
+
+    /// The vector of row `index`.
+    pub fn row(&self, index: usize) -> Option<&[f64]> {
+        self.values
+            .get(index * FEATURE_COUNT..(index + 1) * FEATURE_COUNT)
+    }
+
+    /// All values, row-major.
+    pub fn as_slice(&self) -> &[f64] {
+        &self.values
+    }
+
+    /// All values, row-major, without copying.
+    pub fn into_vec(self) -> Vec<f64> {
+        self.values
+    }
+}
+
+/// Computes feature vectors with one word list and one n-gram model.
+#[derive(Debug, Clone)]
+pub struct FeatureExtractor {
+    ngram: NgramModel,
+    dictionary: Dictionary,
+    schema: FeatureSchema,
+    /// `x log2 x` for the character counts a label can have.
+    x_log2_x: [f64; MAX_LABEL_LEN + 1],
+}
+
+impl FeatureExtractor {
+    /// The extractor over the data built into the binary, made once per process.
+    ///
+    /// # Panics
+    /// Never in a released build: the built-in data is checked by this crate's tests.
+    pub fn builtin() -> &'static Self {
+        static BUILTIN: OnceLock<FeatureExtractor> = OnceLock::new();
+        BUILTIN.get_or_init(|| {
+            // The built-in data is checked by this crate's tests, so this cannot fail at run time.
+            #[allow(clippy::expect_used)]
+            Self::from_data(BUILTIN_WORD_LIST, BUILTIN_TRIGRAMS)
+                .expect("built-in feature data is valid")
+        })
+    }
+
+    /// An extractor over a word list and trigram counts in the formats of `features/data/`.
+    pub fn from_data(word_list: &str, trigram_tsv: &str) -> Result<Self, FeaturesError> {
+        let counts = TrigramCounts::from_tsv(trigram_tsv)?;
+        Ok(Self {
+            ngram: NgramModel::from_counts(&counts),
+            dictionary: Dictionary::from_word_list(word_list)?,
+            schema: FeatureSchema::current(fingerprint(&[word_list, trigram_tsv])),
+            x_log2_x: std::array::from_fn(|x| {
+                if x == 0 {
+                    0.0
+                } else {
+                    x as f64 * (x as f64).log2()
+                }
+            }),
+        })
+    }
+
+    /// The schema of the vectors this extractor makes.
+    pub fn schema(&self) -> &FeatureSchema {
+        &self.schema
+    }
+
+    /// The word list in use.
+    pub fn dictionary(&self) -> &Dictionary {
+        &self.dictionary
+    }
+
+    /// One row per name of the batch, in order. Names without a domain label (invalid names, bare
+    /// suffixes, the root) get a vector of zeros; the batch says which names those are.
+    pub fn extract(&self, batch: &NormalizedBatch) -> FeatureMatrix {
+        self.extract_from(
+            batch.len(),
+            batch
+                .iter()
+                .map(|name| name.domain_label.unwrap_or("").as_bytes()),
+        )
+    }
+
+    /// One row per domain label (already split off its suffix), in order.
+    pub fn extract_labels<S: AsRef<str>>(&self, labels: &[S]) -> FeatureMatrix {
+        self.extract_from(
+            labels.len(),
+            labels.iter().map(|label| label.as_ref().as_bytes()),
+        )
+    }
+
+    fn extract_from<'a>(
+        &self,
+        rows: usize,
+        labels: impl Iterator<Item = &'a [u8]>,
+    ) -> FeatureMatrix {
+        let mut values = vec![0.0; rows * FEATURE_COUNT];
+        for (row, label) in values.chunks_exact_mut(FEATURE_COUNT).zip(labels) {
+            self.write_label_features(label, row);
+        }
+        FeatureMatrix { rows, values }
+    }
+
+    /// The vector of one label: a thin wrapper over the batch code.
+    pub fn label_features(&self, label: &str) -> [f64; FEATURE_COUNT] {
+        let mut row = [0.0; FEATURE_COUNT];
+        self.write_label_features(label.as_bytes(), &mut row);
+        row
+    }
+
+    fn write_label_features(&self, label: &[u8], out: &mut [f64]) {
+        let label = &label[..label.len().min(MAX_LABEL_LEN)];
+        if label.is_empty() {
+            out.fill(0.0);
+            return;
+        }
+        let stats = LabelStats::of(label);
+        let n = label.len() as f64;
+        let pairs = (label.len() - 1).max(1) as f64;
+        let counts_x_log2_x: f64 = stats.counts[..stats.distinct]
+            .iter()
+            .map(|&c| self.x_log2_x[usize::from(c)])
+            .sum();
+        let ngram = self.ngram.score(label);
+        let coverage = self.dictionary.coverage(label);
+        let is_hex = label.len() >= 8
+            && stats.hex == label.len()
+            && stats.digits > 0
+            && stats.digits < label.len();
+        let is_base32 = label.len() >= 8 && stats.base32 == label.len() && stats.base32_digits > 0;
+        let vector: [f64; FEATURE_COUNT] = [
+            n,
+            n.log2() - counts_x_log2_x / n,
+            stats.vowels as f64 / n,
+            stats.consonants as f64 / n,
+            stats.digits as f64 / n,
+            stats.hyphens as f64 / n,
+            stats.longest_consonant_run as f64,
+            stats.longest_digit_run as f64,
+            stats.distinct as f64 / n,
+            stats.class_switches as f64 / pairs,
+            stats.repeats as f64 / pairs,
+            ngram.mean_log_prob,
+            ngram.unseen_ratio,
+            coverage.covered_ratio,
+            coverage.longest_word_ratio,
+            stats.hex as f64 / n,
+            f64::from(u8::from(is_hex)),
+            f64::from(u8::from(is_base32)),
+        ];
+        debug_assert_eq!(vector.len(), FEATURES.len());
+        out.copy_from_slice(&vector);
+    }
+}
+
+/// Character counts of one label, gathered in a single pass.
+struct LabelStats {
+    /// Count of each distinct character, in order of first appearance.
+    counts: [u8; MAX_LABEL_LEN],
+    distinct: usize,
+    vowels: usize,
+    consonants: usize,
+    digits: usize,
+    hyphens: usize,
+    hex: usize,
+    base32: usize,
+    base32_digits: usize,
+    longest_consonant_run: usize,
+    longest_digit_run: usize,
+    class_switches: usize,
+    repeats: usize,
+}
+
+impl LabelStats {
+    fn of(label: &[u8]) -> Self {
+        let mut stats = Self {
+            counts: [0; MAX_LABEL_LEN],
+            distinct: 0,
+            vowels: 0,
+            consonants: 0,
+            digits: 0,
+            hyphens: 0,
+            hex: 0,
+            base32: 0,
+            base32_digits: 0,
+            longest_consonant_run: 0,
+            longest_digit_run: 0,
+            class_switches: 0,
+            repeats: 0,
+        };
+        let mut slot = [u8::MAX; 256]; // byte -> index into counts
+        let (mut consonant_run, mut digit_run) = (0, 0);
+        let mut previous: Option<u8> = None;
+        for &byte in label {
+            let at = &mut slot[usize::from(byte)];
+            if *at == u8::MAX {
+                *at = stats.distinct as u8;
+                stats.distinct += 1;
+            }
+            stats.counts[usize::from(*at)] += 1;
+            let is_vowel = matches!(byte, b'a' | b'e' | b'i' | b'o' | b'u');
+            let is_consonant = byte.is_ascii_lowercase() && !is_vowel;
+            let is_digit = byte.is_ascii_digit();
+            stats.vowels += usize::from(is_vowel);
+            stats.consonants += usize::from(is_consonant);
+            stats.digits += usize::from(is_digit);
+            stats.hyphens += usize::from(byte == b'-');
+            stats.hex += usize::from(byte.is_ascii_hexdigit());
+            stats.base32 += usize::from(byte.is_ascii_lowercase() || (b'2'..=b'7').contains(&byte));
+            stats.base32_digits += usize::from((b'2'..=b'7').contains(&byte));
+            consonant_run = if is_consonant { consonant_run + 1 } else { 0 };
+            digit_run = if is_digit { digit_run + 1 } else { 0 };
+            stats.longest_consonant_run = stats.longest_consonant_run.max(consonant_run);
+            stats.longest_digit_run = stats.longest_digit_run.max(digit_run);
+            if let Some(previous) = previous {
+                stats.repeats += usize::from(previous == byte);
+                stats.class_switches += usize::from(
+                    (previous.is_ascii_digit() && byte.is_ascii_lowercase())
+                        || (previous.is_ascii_lowercase() && is_digit),
+                );
+            }
+            previous = Some(byte);
+        }
+        stats
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::normalize;
+
+    #[test]
+    fn builtin_data_loads() {
+        let extractor = FeatureExtractor::builtin();
+        assert!(extractor.dictionary().len() > 1000);
+        assert_eq!(extractor.schema().names.len(), FEATURE_COUNT);
+        assert!(extractor.schema().id().starts_with("v1-"));
+    }
+
+    #[test]
+    fn one_row_per_name_zeros_without_label() {
+        let batch = normalize(&["google.com", "", "co.uk", "ns1.asdklgb.cf"]);
+        let matrix = FeatureExtractor::builtin().extract(&batch);
+        assert_eq!(matrix.rows(), 4);
+        assert_eq!(matrix.row(0).unwrap()[0], 6.0);
+        assert!(matrix.row(1).unwrap().iter().all(|&v| v == 0.0));
+        assert!(matrix.row(2).unwrap().iter().all(|&v| v == 0.0));
+        assert_eq!(matrix.row(3).unwrap()[0], 7.0);
+        assert!(matrix.row(4).is_none());
+    }
+
+    #[test]
+    fn hex_and_base32_shapes() {
+        let e = FeatureExtractor::builtin();
+        let column = |name: &str| FEATURES.iter().position(|f| f.name == name).unwrap();
+        let hash = e.label_features("04055051be412eea5a61b7da8438be3d");
+        assert_eq!(hash[column("is_hex")], 1.0);
+        assert_eq!(hash[column("hex_ratio")], 1.0);
+        let b32 = e.label_features("mfrggzdfmztwq2lk");
+        assert_eq!(b32[column("is_base32")], 1.0);
+        let word = e.label_features("weatherforecast");
+        assert_eq!(word[column("is_hex")], 0.0);
+        assert_eq!(word[column("is_base32")], 0.0);
+        assert!(word[column("dictionary_coverage")] > 0.9);
+    }
+}
