@@ -141,25 +141,30 @@ impl Dictionary {
     }
 }
 
-/// Lays out a dense trie breadth first so that each node's children are adjacent.
+/// Lays out a dense trie depth first, each node's children adjacent, so that walking down a word
+/// mostly touches nearby memory.
 fn compact(dense: &[([u32; 26], bool)]) -> Vec<Node> {
-    let mut nodes = vec![Node::default(); dense.len()];
-    let mut order = vec![0usize]; // dense ids in breadth-first order; position = compact id
-    let mut next = 0;
-    while next < order.len() {
-        let (children, is_word) = &dense[order[next]];
-        let mut node = Node {
-            mask: if *is_word { IS_WORD } else { 0 },
-            first: order.len() as u32,
-        };
+    let mut nodes = vec![Node::default()];
+    // (dense id, compact id) of nodes whose children are still to be placed; a stack, so the
+    // subtree of the first child is laid out before its siblings'.
+    let mut pending = vec![(0usize, 0usize)];
+    while let Some((dense_id, at)) = pending.pop() {
+        let (children, is_word) = &dense[dense_id];
+        let first = nodes.len();
+        let mut mask = if *is_word { IS_WORD } else { 0 };
+        let mut placed = Vec::new();
         for (letter, &child) in children.iter().enumerate() {
             if child != 0 {
-                node.mask |= 1 << letter;
-                order.push(child as usize);
+                mask |= 1 << letter;
+                placed.push((child as usize, first + placed.len()));
             }
         }
-        nodes[next] = node;
-        next += 1;
+        nodes.resize(first + placed.len(), Node::default());
+        nodes[at] = Node {
+            mask,
+            first: first as u32,
+        };
+        pending.extend(placed.into_iter().rev());
     }
     nodes
 }

@@ -206,15 +206,44 @@ impl NormalizedBatch {
 
     /// Normalizes one name and appends it.
     pub fn push(&mut self, raw: &str) {
-        self.push_bytes(raw.as_bytes());
+        self.push_text(raw.trim_ascii());
     }
 
     /// Normalizes one name given as bytes (as read from a log) and appends it.
     pub fn push_bytes(&mut self, raw: &[u8]) {
+        let raw = raw.trim_ascii();
+        if let Ok(text) = std::str::from_utf8(raw) {
+            self.push_text(text);
+        } else {
+            let start = self.text.len();
+            write_escaped(raw, &mut self.text);
+            let mut row = Row::empty(start, self.text.len());
+            row.invalid = Some(InvalidReason::InvalidUtf8);
+            self.rows.push(row);
+        }
+    }
+
+    fn push_text(&mut self, text: &str) {
         let start = self.text.len();
-        let outcome = normalize_into(raw.trim_ascii(), &mut self.text);
-        let end = self.text.len();
-        let mut row = Row {
+        let outcome = normalize_into(text, &mut self.text);
+        let mut row = Row::empty(start, self.text.len());
+        match outcome {
+            Err(reason) => row.invalid = Some(reason),
+            Ok(info) => {
+                row.is_idn = info.is_idn;
+                row.mixed_script = info.mixed_script;
+                row.label_count = info.labels;
+                row.longest_label = info.longest_label;
+                split_suffix(&self.text[start..row.end], &mut row);
+            }
+        }
+        self.rows.push(row);
+    }
+}
+
+impl Row {
+    fn empty(start: usize, end: usize) -> Self {
+        Self {
             start,
             end,
             suffix_at: NO_PART,
@@ -225,16 +254,7 @@ impl NormalizedBatch {
             is_idn: false,
             mixed_script: false,
             invalid: None,
-        };
-        match outcome {
-            Err(reason) => row.invalid = Some(reason),
-            Ok(idn) => {
-                row.is_idn = idn.is_idn;
-                row.mixed_script = idn.mixed_script;
-                split_name(&self.text[start..end], &mut row);
-            }
         }
-        self.rows.push(row);
     }
 }
 
@@ -272,63 +292,138 @@ pub fn normalize_one(name: &str) -> NormalizedBatch {
     normalize(&[name])
 }
 
-struct IdnInfo {
+/// What normalization learnt about a valid name.
+#[derive(Default)]
+struct NameInfo {
     is_idn: bool,
     mixed_script: bool,
+    labels: u8,
+    longest_label: u8,
 }
 
-/// Writes the normalized form of `raw` (already trimmed) to `out`. On error, what was written is
+/// A trailing dot, or one of the full stops UTS 46 maps to it (ideographic, full-width, half-width).
+const TRAILING_DOTS: [char; 4] = ['.', '\u{3002}', '\u{ff0e}', '\u{ff61}'];
+
+/// Writes the normalized form of `text` (UTF-8, trimmed) to `out`. On error, what was written is
 /// the escaped input, for display.
-fn normalize_into(raw: &[u8], out: &mut String) -> Result<IdnInfo, InvalidReason> {
-    let Ok(text) = std::str::from_utf8(raw) else {
-        write_escaped(raw, out);
-        return Err(InvalidReason::InvalidUtf8);
-    };
+fn normalize_into(text: &str, out: &mut String) -> Result<NameInfo, InvalidReason> {
     if text.is_empty() {
         return Err(InvalidReason::Empty);
     }
-    if text == "." {
-        return Ok(IdnInfo {
-            is_idn: false,
-            mixed_script: false,
-        });
-    }
-    let text = text.strip_suffix('.').unwrap_or(text);
-    if text.chars().any(char::is_control) {
-        write_escaped(text.as_bytes(), out);
-        return Err(InvalidReason::ControlCharacter);
-    }
-    if is_ip_literal(text) {
-        write_escaped(text.as_bytes(), out);
-        return Err(InvalidReason::IpLiteral);
+    let text = text.strip_suffix(TRAILING_DOTS).unwrap_or(text);
+    if text.is_empty() {
+        return Ok(NameInfo::default()); // the root
     }
     let start = out.len();
-    let info = if text.is_ascii() && !has_punycode_label(text) {
-        out.extend(
-            text.bytes()
-                .map(|byte| char::from(byte.to_ascii_lowercase())),
-        );
-        IdnInfo {
-            is_idn: false,
-            mixed_script: false,
+    let mut info = NameInfo::default();
+    // The fast path: plain ASCII without punycode labels needs no IDNA, only lower-casing.
+    let mut scan = None;
+    if text.is_ascii() {
+        out.push_str(text);
+        if let Some(name) = out.get_mut(start..) {
+            name.make_ascii_lowercase();
         }
+        let ascii = scan_ascii(&out.as_bytes()[start..]);
+        if ascii.punycode {
+            out.truncate(start);
+        } else {
+            scan = Some(ascii);
+        }
+    }
+    let scan = if let Some(scan) = scan {
+        scan
     } else {
+        if text.chars().any(char::is_control) {
+            write_escaped(text.as_bytes(), out);
+            return Err(InvalidReason::ControlCharacter);
+        }
         let Some((ascii, unicode)) = to_idna(text) else {
             write_escaped(text.as_bytes(), out);
             return Err(InvalidReason::Idna);
         };
         out.push_str(&ascii);
-        IdnInfo {
-            is_idn: true,
-            mixed_script: unicode.split('.').any(|label| !label.is_single_script()),
-        }
+        info.is_idn = true;
+        info.mixed_script = unicode.split('.').any(|label| !label.is_single_script());
+        scan_ascii(ascii.as_bytes())
     };
-    if let Err(reason) = check_ascii_name(&out[start..]) {
+    if let Err(reason) = scan.verdict(&out[start..]) {
         out.truncate(start);
         write_escaped(text.as_bytes(), out);
         return Err(reason);
     }
+    info.labels = scan.labels as u8;
+    info.longest_label = scan.longest_label as u8;
     Ok(info)
+}
+
+/// One pass over a lower-cased ASCII name: characters, labels, lengths.
+#[derive(Debug, Default)]
+#[allow(clippy::struct_excessive_bools)] // independent findings of one pass, not a state machine
+struct Scan {
+    labels: usize,
+    longest_label: usize,
+    empty_label: bool,
+    invalid_character: bool,
+    control: bool,
+    /// Only digits and dots, or a colon somewhere: worth trying to parse as an address.
+    may_be_ip: bool,
+    punycode: bool,
+}
+
+fn scan_ascii(name: &[u8]) -> Scan {
+    let mut scan = Scan {
+        labels: 1,
+        ..Scan::default()
+    };
+    let (mut label_len, mut digits_and_dots, mut colon) = (0, true, false);
+    for (at, &byte) in name.iter().enumerate() {
+        match byte {
+            b'.' => {
+                scan.empty_label |= label_len == 0;
+                scan.longest_label = scan.longest_label.max(label_len);
+                scan.labels += 1;
+                label_len = 0;
+                continue;
+            }
+            b'0'..=b'9' => {}
+            b'a'..=b'z' | b'-' | b'_' => digits_and_dots = false,
+            b':' => colon = true,
+            0..=0x1f | 0x7f => scan.control = true,
+            _ => {
+                scan.invalid_character = true;
+                digits_and_dots = false;
+            }
+        }
+        scan.punycode |= label_len == 0 && name[at..].starts_with(b"xn--");
+        label_len += 1;
+    }
+    scan.empty_label |= label_len == 0;
+    scan.longest_label = scan.longest_label.max(label_len);
+    scan.invalid_character |= colon;
+    scan.may_be_ip = digits_and_dots || colon;
+    scan
+}
+
+impl Scan {
+    /// The first reason, in a fixed order, that makes `name` invalid.
+    fn verdict(&self, name: &str) -> Result<(), InvalidReason> {
+        let reason = if self.control {
+            InvalidReason::ControlCharacter
+        } else if self.may_be_ip && is_ip_literal(name) {
+            InvalidReason::IpLiteral
+        } else if self.invalid_character {
+            InvalidReason::InvalidCharacter
+        } else if self.empty_label {
+            InvalidReason::EmptyLabel
+        } else if self.longest_label > MAX_LABEL_LEN {
+            InvalidReason::LabelTooLong
+        } else if name.len() > MAX_NAME_LEN {
+            InvalidReason::NameTooLong
+        } else {
+            return Ok(());
+        };
+        Err(reason)
+    }
 }
 
 /// The ASCII (punycode) and Unicode forms of a name, or `None` if IDNA refuses it.
@@ -349,39 +444,12 @@ fn to_idna(text: &str) -> Option<(String, String)> {
     Some((ascii.into_owned(), unicode))
 }
 
-fn has_punycode_label(text: &str) -> bool {
-    text.split('.')
-        .any(|label| label.len() >= 4 && label[..4].eq_ignore_ascii_case("xn--"))
-}
-
 fn is_ip_literal(text: &str) -> bool {
     let unbracketed = text
         .strip_prefix('[')
         .and_then(|inner| inner.strip_suffix(']'))
         .unwrap_or(text);
     text.parse::<Ipv4Addr>().is_ok() || unbracketed.parse::<Ipv6Addr>().is_ok()
-}
-
-/// Checks characters, labels and length of an ASCII, lower-case name.
-fn check_ascii_name(name: &str) -> Result<(), InvalidReason> {
-    let allowed = |byte: u8| {
-        byte.is_ascii_lowercase() || byte.is_ascii_digit() || matches!(byte, b'-' | b'_' | b'.')
-    };
-    if !name.bytes().all(allowed) {
-        return Err(InvalidReason::InvalidCharacter);
-    }
-    for label in name.split('.') {
-        if label.is_empty() {
-            return Err(InvalidReason::EmptyLabel);
-        }
-        if label.len() > MAX_LABEL_LEN {
-            return Err(InvalidReason::LabelTooLong);
-        }
-    }
-    if name.len() > MAX_NAME_LEN {
-        return Err(InvalidReason::NameTooLong);
-    }
-    Ok(())
 }
 
 /// Lower-cases and escapes input that failed, so it can be shown and stored safely.
@@ -400,20 +468,19 @@ fn write_escaped(raw: &[u8], out: &mut String) {
     }
 }
 
-/// Fills in the public suffix split and label statistics of a valid normalized name.
-fn split_name(name: &str, row: &mut Row) {
+/// Fills in the public suffix split of a valid normalized name.
+fn split_suffix(name: &str, row: &mut Row) {
     if name.is_empty() {
         return; // the root
     }
-    let (labels, longest) = name
-        .split('.')
-        .fold((0usize, 0usize), |(count, longest), label| {
-            (count + 1, longest.max(label.len()))
-        });
-    row.label_count = labels as u8;
-    row.longest_label = longest as u8;
     let bytes = name.as_bytes();
-    let Some(suffix) = psl::suffix(bytes) else {
+    // One lookup gives both parts; only a bare suffix (`co.uk`) needs the second.
+    let domain = psl::domain(bytes);
+    let Some(suffix) = domain
+        .as_ref()
+        .map(psl::Domain::suffix)
+        .or_else(|| psl::suffix(bytes))
+    else {
         return;
     };
     row.suffix_kind = match suffix.typ() {
@@ -422,7 +489,7 @@ fn split_name(name: &str, row: &mut Row) {
         None => SuffixKind::Unknown,
     };
     row.suffix_at = (name.len() - suffix.as_bytes().len()) as u16;
-    if let Some(domain) = psl::domain(bytes) {
+    if let Some(domain) = domain {
         row.registered_at = (name.len() - domain.as_bytes().len()) as u16;
     }
 }

@@ -147,10 +147,7 @@ impl FeatureExtractor {
         let stats = LabelStats::of(label);
         let n = label.len() as f64;
         let pairs = (label.len() - 1).max(1) as f64;
-        let counts_x_log2_x: f64 = stats.counts[..stats.distinct]
-            .iter()
-            .map(|&c| self.x_log2_x[usize::from(c)])
-            .sum();
+        let counts_x_log2_x = stats.counts_x_log2_x(&self.x_log2_x);
         let ngram = self.ngram.score(label);
         let coverage = self.dictionary.coverage(label);
         let is_hex = label.len() >= 8
@@ -183,10 +180,54 @@ impl FeatureExtractor {
     }
 }
 
+/// Character classes, as bit flags in [`CLASSES`].
+const VOWEL: u8 = 1;
+const CONSONANT: u8 = 2;
+const DIGIT: u8 = 4;
+const HYPHEN: u8 = 8;
+const HEX: u8 = 16;
+const BASE32: u8 = 32;
+const BASE32_DIGIT: u8 = 64;
+
+/// The classes of every byte, so the hot loop looks each byte up once instead of branching.
+const CLASSES: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        let b = byte as u8;
+        let mut class = 0;
+        if b.is_ascii_lowercase() {
+            class |= BASE32;
+            class |= if matches!(b, b'a' | b'e' | b'i' | b'o' | b'u') {
+                VOWEL
+            } else {
+                CONSONANT
+            };
+        }
+        if b.is_ascii_digit() {
+            class |= DIGIT;
+        }
+        if b.is_ascii_hexdigit() {
+            class |= HEX;
+        }
+        if b >= b'2' && b <= b'7' {
+            class |= BASE32 | BASE32_DIGIT;
+        }
+        if b == b'-' {
+            class |= HYPHEN;
+        }
+        table[byte] = class;
+        byte += 1;
+    }
+    table
+};
+
 /// Character counts of one label, gathered in a single pass.
 struct LabelStats {
-    /// Count of each distinct character, in order of first appearance.
-    counts: [u8; MAX_LABEL_LEN],
+    /// How often each byte occurs.
+    counts: [u8; 256],
+    /// The distinct bytes, in order of first appearance.
+    seen: [u8; MAX_LABEL_LEN],
     distinct: usize,
     vowels: usize,
     consonants: usize,
@@ -202,9 +243,11 @@ struct LabelStats {
 }
 
 impl LabelStats {
+    /// Counts a label of at most [`MAX_LABEL_LEN`] bytes.
     fn of(label: &[u8]) -> Self {
         let mut stats = Self {
-            counts: [0; MAX_LABEL_LEN],
+            counts: [0; 256],
+            seen: [0; MAX_LABEL_LEN],
             distinct: 0,
             vowels: 0,
             consonants: 0,
@@ -218,40 +261,51 @@ impl LabelStats {
             class_switches: 0,
             repeats: 0,
         };
-        let mut slot = [u8::MAX; 256]; // byte -> index into counts
         let (mut consonant_run, mut digit_run) = (0, 0);
-        let mut previous: Option<u8> = None;
+        let (mut previous_byte, mut previous_class) = (None, 0u8);
         for &byte in label {
-            let at = &mut slot[usize::from(byte)];
-            if *at == u8::MAX {
-                *at = stats.distinct as u8;
+            let count = &mut stats.counts[usize::from(byte)];
+            if *count == 0 {
+                stats.seen[stats.distinct] = byte;
                 stats.distinct += 1;
             }
-            stats.counts[usize::from(*at)] += 1;
-            let is_vowel = matches!(byte, b'a' | b'e' | b'i' | b'o' | b'u');
-            let is_consonant = byte.is_ascii_lowercase() && !is_vowel;
-            let is_digit = byte.is_ascii_digit();
-            stats.vowels += usize::from(is_vowel);
-            stats.consonants += usize::from(is_consonant);
-            stats.digits += usize::from(is_digit);
-            stats.hyphens += usize::from(byte == b'-');
-            stats.hex += usize::from(byte.is_ascii_hexdigit());
-            stats.base32 += usize::from(byte.is_ascii_lowercase() || (b'2'..=b'7').contains(&byte));
-            stats.base32_digits += usize::from((b'2'..=b'7').contains(&byte));
-            consonant_run = if is_consonant { consonant_run + 1 } else { 0 };
-            digit_run = if is_digit { digit_run + 1 } else { 0 };
+            *count += 1;
+            let class = CLASSES[usize::from(byte)];
+            let has = |flag: u8| usize::from(class & flag != 0);
+            stats.vowels += has(VOWEL);
+            stats.consonants += has(CONSONANT);
+            stats.digits += has(DIGIT);
+            stats.hyphens += has(HYPHEN);
+            stats.hex += has(HEX);
+            stats.base32 += has(BASE32);
+            stats.base32_digits += has(BASE32_DIGIT);
+            consonant_run = if class & CONSONANT != 0 {
+                consonant_run + 1
+            } else {
+                0
+            };
+            digit_run = if class & DIGIT != 0 { digit_run + 1 } else { 0 };
             stats.longest_consonant_run = stats.longest_consonant_run.max(consonant_run);
             stats.longest_digit_run = stats.longest_digit_run.max(digit_run);
-            if let Some(previous) = previous {
-                stats.repeats += usize::from(previous == byte);
+            if previous_byte.is_some() {
+                const LETTER: u8 = VOWEL | CONSONANT;
+                stats.repeats += usize::from(previous_byte == Some(byte));
                 stats.class_switches += usize::from(
-                    (previous.is_ascii_digit() && byte.is_ascii_lowercase())
-                        || (previous.is_ascii_lowercase() && is_digit),
+                    (previous_class & DIGIT != 0 && class & LETTER != 0)
+                        || (previous_class & LETTER != 0 && class & DIGIT != 0),
                 );
             }
-            previous = Some(byte);
+            (previous_byte, previous_class) = (Some(byte), class);
         }
         stats
+    }
+
+    /// The sum of `c log2 c` over the character counts `c`.
+    fn counts_x_log2_x(&self, x_log2_x: &[f64; MAX_LABEL_LEN + 1]) -> f64 {
+        self.seen[..self.distinct]
+            .iter()
+            .map(|&byte| x_log2_x[usize::from(self.counts[usize::from(byte)])])
+            .sum()
     }
 }
 
