@@ -10,20 +10,32 @@ use std::fmt::Write as _;
 use crate::FeaturesError;
 
 /// Symbols: 26 letters, 10 digits, `-`, any other byte, and the label boundary.
-const SYMBOLS: usize = 39;
+pub(crate) const SYMBOLS: usize = 39;
 const OTHER: usize = 37;
 const BOUNDARY: usize = 38;
 const TABLE: usize = SYMBOLS * SYMBOLS * SYMBOLS;
 /// Interpolation weights of the trigram, bigram and unigram estimates.
 const WEIGHTS: [f64; 3] = [0.6, 0.3, 0.1];
 
-fn symbol(byte: u8) -> usize {
-    match byte {
-        b'a'..=b'z' => usize::from(byte - b'a'),
-        b'0'..=b'9' => 26 + usize::from(byte - b'0'),
-        b'-' => 36,
-        _ => OTHER,
+/// The symbol of every byte, looked up instead of matched in the hot loops.
+pub(crate) const SYMBOL_OF: [u8; 256] = {
+    let mut table = [OTHER as u8; 256];
+    let mut at = 0;
+    while at < 26 {
+        table[b'a' as usize + at] = at as u8;
+        at += 1;
     }
+    let mut at = 0;
+    while at < 10 {
+        table[b'0' as usize + at] = 26 + at as u8;
+        at += 1;
+    }
+    table[b'-' as usize] = 36;
+    table
+};
+
+fn symbol(byte: u8) -> usize {
+    usize::from(SYMBOL_OF[usize::from(byte)])
 }
 
 fn symbol_char(symbol: usize) -> char {
@@ -152,7 +164,8 @@ impl TrigramCounts {
 #[derive(Debug, Clone)]
 pub struct NgramModel {
     log_prob: Vec<f32>,
-    seen: Vec<bool>,
+    /// One bit per trigram: seen in the benign list. A bit set is small enough to stay in cache.
+    seen: Vec<u64>,
 }
 
 /// What the model says about one label.
@@ -186,7 +199,7 @@ impl NgramModel {
             .collect();
         let total: f64 = unigram.iter().sum();
         let mut log_prob = vec![0f32; TABLE];
-        let mut seen = vec![false; TABLE];
+        let mut seen = vec![0u64; TABLE.div_ceil(64)];
         for a in 0..SYMBOLS {
             for b in 0..SYMBOLS {
                 for z in 0..SYMBOLS {
@@ -205,7 +218,7 @@ impl NgramModel {
                         }
                     }
                     log_prob[at] = (p / weight).ln() as f32;
-                    seen[at] = c[at] > 0;
+                    seen[at / 64] |= u64::from(c[at] > 0) << (at % 64);
                 }
             }
         }
@@ -218,7 +231,7 @@ impl NgramModel {
         for_each_trigram(label, |a, b, c| {
             let at = index(a, b, c);
             sum += f64::from(self.log_prob[at]);
-            unseen += u32::from(!self.seen[at]);
+            unseen += u32::from(self.seen[at / 64] & (1 << (at % 64)) == 0);
             steps += 1;
         });
         NgramScore {

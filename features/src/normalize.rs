@@ -175,6 +175,21 @@ impl NormalizedBatch {
         self.rows.iter().map(|row| self.name(row))
     }
 
+    /// The domain label of each name, `""` where there is none: the feature extractor's input,
+    /// without building whole [`Name`]s.
+    pub fn domain_labels(&self) -> impl ExactSizeIterator<Item = &str> + '_ {
+        self.rows.iter().map(|row| {
+            if row.registered_at == NO_PART || row.suffix_at == NO_PART {
+                return "";
+            }
+            let (label_start, label_end) = (
+                usize::from(row.registered_at),
+                usize::from(row.suffix_at) - 1,
+            );
+            &self.text[row.start + label_start..row.start + label_end]
+        })
+    }
+
     fn name(&self, row: &Row) -> Name<'_> {
         let query = &self.text[row.start..row.end];
         let part = |at: u16| (at != NO_PART).then(|| &query[usize::from(at)..]);
@@ -531,6 +546,21 @@ mod tests {
         assert_eq!(names[2].domain_label, None);
         assert_eq!(names[3].registered_domain, None);
         assert!(names.iter().all(Name::is_valid));
+    }
+
+    #[test]
+    fn domain_labels_match_the_names() {
+        let batch = normalize(&[
+            "a.b.example.co.uk",
+            "co.uk",
+            ".",
+            "bad..name",
+            "x.blogspot.com",
+            "Bücher.de",
+        ]);
+        let expected: Vec<&str> = batch.iter().map(|n| n.domain_label.unwrap_or("")).collect();
+        assert_eq!(expected, ["example", "", "", "", "x", "xn--bcher-kva"]);
+        assert_eq!(batch.domain_labels().collect::<Vec<_>>(), expected);
     }
 
     #[test]

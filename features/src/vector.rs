@@ -3,7 +3,7 @@
 use std::sync::OnceLock;
 
 use crate::dictionary::Dictionary;
-use crate::ngram::{NgramModel, TrigramCounts};
+use crate::ngram::{NgramModel, SYMBOL_OF, SYMBOLS, TrigramCounts};
 use crate::normalize::NormalizedBatch;
 use crate::schema::{FEATURE_COUNT, FEATURES, FeatureSchema, fingerprint};
 use crate::{FeaturesError, MAX_LABEL_LEN};
@@ -103,15 +103,11 @@ impl FeatureExtractor {
     /// One row per name of the batch, in order. Names without a domain label (invalid names, bare
     /// suffixes, the root) get a vector of zeros; the batch says which names those are.
     pub fn extract(&self, batch: &NormalizedBatch) -> FeatureMatrix {
-        self.extract_from(
-            batch.len(),
-            batch
-                .iter()
-                .map(|name| name.domain_label.unwrap_or("").as_bytes()),
-        )
+        self.extract_from(batch.len(), batch.domain_labels().map(str::as_bytes))
     }
 
-    /// One row per domain label (already split off its suffix), in order.
+    /// One row per domain label (already normalized and split off its suffix), in order. Bytes
+    /// other than `a-z 0-9 -` all count as one "other" character.
     pub fn extract_labels<S: AsRef<str>>(&self, labels: &[S]) -> FeatureMatrix {
         self.extract_from(
             labels.len(),
@@ -157,7 +153,7 @@ impl FeatureExtractor {
         let is_base32 = label.len() >= 8 && stats.base32 == label.len() && stats.base32_digits > 0;
         let vector: [f64; FEATURE_COUNT] = [
             n,
-            n.log2() - counts_x_log2_x / n,
+            (self.x_log2_x[label.len()] - counts_x_log2_x) / n,
             stats.vowels as f64 / n,
             stats.consonants as f64 / n,
             stats.digits as f64 / n,
@@ -224,10 +220,11 @@ const CLASSES: [u8; 256] = {
 
 /// Character counts of one label, gathered in a single pass.
 struct LabelStats {
-    /// How often each byte occurs.
-    counts: [u8; 256],
-    /// The distinct bytes, in order of first appearance.
-    seen: [u8; MAX_LABEL_LEN],
+    /// How often each symbol occurs (letters, digits and `-` apart, every other byte one symbol,
+    /// as in the n-gram model: labels reach here normalized).
+    counts: [u8; SYMBOLS],
+    /// The distinct symbols, in order of first appearance.
+    seen: [u8; SYMBOLS],
     distinct: usize,
     vowels: usize,
     consonants: usize,
@@ -246,8 +243,8 @@ impl LabelStats {
     /// Counts a label of at most [`MAX_LABEL_LEN`] bytes.
     fn of(label: &[u8]) -> Self {
         let mut stats = Self {
-            counts: [0; 256],
-            seen: [0; MAX_LABEL_LEN],
+            counts: [0; SYMBOLS],
+            seen: [0; SYMBOLS],
             distinct: 0,
             vowels: 0,
             consonants: 0,
@@ -264,9 +261,10 @@ impl LabelStats {
         let (mut consonant_run, mut digit_run) = (0, 0);
         let (mut previous_byte, mut previous_class) = (None, 0u8);
         for &byte in label {
-            let count = &mut stats.counts[usize::from(byte)];
+            let symbol = SYMBOL_OF[usize::from(byte)];
+            let count = &mut stats.counts[usize::from(symbol)];
             if *count == 0 {
-                stats.seen[stats.distinct] = byte;
+                stats.seen[stats.distinct] = symbol;
                 stats.distinct += 1;
             }
             *count += 1;
@@ -304,7 +302,7 @@ impl LabelStats {
     fn counts_x_log2_x(&self, x_log2_x: &[f64; MAX_LABEL_LEN + 1]) -> f64 {
         self.seen[..self.distinct]
             .iter()
-            .map(|&byte| x_log2_x[usize::from(self.counts[usize::from(byte)])])
+            .map(|&symbol| x_log2_x[usize::from(self.counts[usize::from(symbol)])])
             .sum()
     }
 }

@@ -70,10 +70,20 @@ fn pair_share(label: &[u8], what: impl Fn(u8, u8) -> bool) -> f64 {
         / pairs as f64
 }
 
+/// The character as the features see it: letters, digits and `-` themselves, any other byte one
+/// "other" character (labels reach the extractor normalized).
+fn character(byte: u8) -> u8 {
+    if byte.is_ascii_lowercase() || byte.is_ascii_digit() || byte == b'-' {
+        byte
+    } else {
+        b'_'
+    }
+}
+
 fn entropy(label: &[u8]) -> f64 {
     let mut counts: HashMap<u8, usize> = HashMap::new();
     for &byte in label {
-        *counts.entry(byte).or_default() += 1;
+        *counts.entry(character(byte)).or_default() += 1;
     }
     let n = label.len() as f64;
     -counts
@@ -108,7 +118,7 @@ fn reference(label: &str) -> Vec<(&'static str, f64)> {
     if label.is_empty() {
         return names.iter().map(|&name| (name, 0.0)).collect();
     }
-    let distinct: HashSet<u8> = label.iter().copied().collect();
+    let distinct: HashSet<u8> = label.iter().map(|&byte| character(byte)).collect();
     let all = |what: fn(u8) -> bool| label.iter().all(|&b| what(b));
     let any = |what: fn(u8) -> bool| label.iter().any(|&b| what(b));
     let flag = |yes: bool| if yes { 1.0 } else { 0.0 };
