@@ -2,8 +2,9 @@
 //!
 //! People name things with words (`weatherforecast`, `my-bank`); most DGAs do not, and the ones that
 //! do (word-list DGAs) cover their labels with words completely, which is itself a signal when read
-//! together with the n-gram score. The word list is `features/data/english_words.txt` (from Debian's
-//! `wamerican`, words of three letters or more), held in a compact trie.
+//! together with the n-gram score. The word list is `features/data/english_words.txt` (from
+//! Debian's `wamerican`, words of three letters or more), held as a minimal word graph: a trie with
+//! equal subtrees merged.
 
 use std::collections::HashMap;
 
@@ -14,7 +15,7 @@ pub const MIN_WORD_LEN: usize = 3;
 const IS_WORD: u32 = 1 << 26;
 const LETTERS: u32 = IS_WORD - 1;
 
-/// A trie node: bit `c` of `mask` is set when letter `c` has a child, bit 26 when a word ends here.
+/// A node record: bit `c` of `mask` is set when letter `c` has a child, bit 26 when a word ends here.
 /// Children sit together from `first`, in letter order, so a child is found with one popcount.
 #[derive(Debug, Clone, Copy, Default)]
 struct Node {
@@ -22,7 +23,7 @@ struct Node {
     first: u32,
 }
 
-/// A word list as a trie over `a`–`z`.
+/// A word list as a minimal word graph over `a`–`z`.
 #[derive(Debug, Clone)]
 pub struct Dictionary {
     nodes: Vec<Node>,
@@ -44,7 +45,7 @@ pub struct Coverage {
 }
 
 impl Dictionary {
-    /// Builds the trie from a word list, one word a line; `#` lines, words with characters other
+    /// Builds the word graph from a word list, one word a line; `#` lines, words with characters other
     /// than `a`–`z` and words shorter than [`MIN_WORD_LEN`] are skipped.
     pub fn from_word_list(text: &str) -> Result<Self, FeaturesError> {
         // Build with one dense child table per node, then lay the nodes out compactly.
@@ -90,12 +91,12 @@ impl Dictionary {
         Ok(dictionary)
     }
 
-    /// Number of words in the trie.
+    /// Number of words in the list.
     pub fn len(&self) -> usize {
         self.words
     }
 
-    /// Whether the trie holds no word.
+    /// Whether the list holds no word.
     pub fn is_empty(&self) -> bool {
         self.words == 0
     }
