@@ -18,8 +18,9 @@ demo: ## Build and run the main job: features of the seed notebook's streaming i
 	./target/release/dnshunt features --file $(SHARED)/seed-data/dns_test_1.json --format table
 
 test: setup ## Install what the tests need, then run every test
-	$(CARGO) test --workspace --all-targets
-	$(CARGO) test --workspace --doc
+	@mkdir -p target
+	set -o pipefail; { $(CARGO) test --workspace --all-targets && $(CARGO) test --workspace --doc; } 2>&1 | tee target/test.log
+	@awk '/^test result:/ { passed += $$4; failed += $$6 } END { printf "tests: %d passed, %d failed\n", passed, failed }' target/test.log
 
 lint: ## rustfmt check and clippy with warnings as errors
 	$(CARGO) fmt --all -- --check
