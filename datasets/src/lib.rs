@@ -2,6 +2,7 @@
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
 pub mod benign;
+pub mod dga;
 pub mod hsts;
 pub mod partition;
 
