@@ -2,5 +2,20 @@
 
 use super::Family;
 
+pub mod digest;
+pub mod dyre;
+pub mod murofet;
+pub mod newgoz;
+pub mod padcrypt;
+pub mod qakbot;
+pub mod sisron;
+
 /// The families of this style.
-pub const FAMILIES: &[&dyn Family] = &[];
+pub const FAMILIES: &[&dyn Family] = &[
+    &murofet::Murofet,
+    &newgoz::NewGoz,
+    &dyre::Dyre,
+    &padcrypt::PadCrypt,
+    &sisron::Sisron,
+    &qakbot::Qakbot,
+];
