@@ -178,16 +178,18 @@ impl NormalizedBatch {
     /// The domain label of each name, `""` where there is none: the feature extractor's input,
     /// without building whole [`Name`]s.
     pub fn domain_labels(&self) -> impl ExactSizeIterator<Item = &str> + '_ {
-        self.rows.iter().map(|row| {
-            if row.registered_at == NO_PART || row.suffix_at == NO_PART {
-                return "";
-            }
-            let (label_start, label_end) = (
-                usize::from(row.registered_at),
-                usize::from(row.suffix_at) - 1,
-            );
-            &self.text[row.start + label_start..row.start + label_end]
-        })
+        self.rows
+            .iter()
+            .map(|row| self.domain_label(row).unwrap_or(""))
+    }
+
+    /// The label between the subdomain and the suffix, when the name has a registered domain.
+    fn domain_label(&self, row: &Row) -> Option<&str> {
+        if row.registered_at == NO_PART || row.suffix_at == NO_PART {
+            return None;
+        }
+        let label = usize::from(row.registered_at)..usize::from(row.suffix_at) - 1;
+        Some(&self.text[row.start + label.start..row.start + label.end])
     }
 
     fn name(&self, row: &Row) -> Name<'_> {
@@ -195,21 +197,15 @@ impl NormalizedBatch {
         let part = |at: u16| (at != NO_PART).then(|| &query[usize::from(at)..]);
         let public_suffix = part(row.suffix_at);
         let registered_domain = part(row.registered_at);
-        let (subdomain, domain_label) = match (registered_domain, public_suffix) {
-            (Some(registered), Some(suffix)) => {
-                let at = usize::from(row.registered_at);
-                let subdomain = at.checked_sub(1).map(|end| &query[..end]);
-                let label = &registered[..registered.len() - suffix.len() - 1];
-                (subdomain, Some(label))
-            }
-            _ => (None, None),
-        };
+        let subdomain = registered_domain
+            .and_then(|_| usize::from(row.registered_at).checked_sub(1))
+            .map(|end| &query[..end]);
         Name {
             query,
             registered_domain,
             public_suffix,
             subdomain,
-            domain_label,
+            domain_label: self.domain_label(row),
             suffix_kind: row.suffix_kind,
             label_count: row.label_count,
             longest_label: row.longest_label,

@@ -133,14 +133,36 @@ impl FeatureSchema {
     }
 }
 
-/// FNV-1a, 64 bits: a stable fingerprint of data files (not a defence against tampering).
+/// FNV-1a, 64 bits: a hash that is the same on every platform, build and run (not a defence
+/// against tampering). Fingerprints data files here and partitions domains in the datasets crate.
+pub fn stable_hash(bytes: impl IntoIterator<Item = u8>) -> u64 {
+    bytes.into_iter().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
+        (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+/// The fingerprint of data files: [`stable_hash`] over each part followed by a separator byte.
 pub(crate) fn fingerprint(parts: &[&str]) -> String {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for part in parts {
-        for byte in part.bytes().chain([0xff]) {
-            hash ^= u64::from(byte);
-            hash = hash.wrapping_mul(0x0100_0000_01b3);
-        }
-    }
+    let hash = stable_hash(parts.iter().flat_map(|part| part.bytes().chain([0xff])));
     format!("{hash:016x}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stable_hash_is_fnv1a() {
+        // Published FNV-1a 64-bit test vectors.
+        assert_eq!(stable_hash(*b""), 0xcbf2_9ce4_8422_2325);
+        assert_eq!(stable_hash(*b"a"), 0xaf63_dc4c_8601_ec8c);
+        assert_eq!(
+            stable_hash("example.com".bytes()),
+            stable_hash("example.com".bytes())
+        );
+        assert_ne!(
+            stable_hash("example.com".bytes()),
+            stable_hash("example.org".bytes())
+        );
+    }
 }

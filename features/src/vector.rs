@@ -5,7 +5,7 @@ use std::sync::OnceLock;
 use crate::dictionary::Dictionary;
 use crate::ngram::{NgramModel, SYMBOL_OF, SYMBOLS, TrigramCounts};
 use crate::normalize::NormalizedBatch;
-use crate::schema::{FEATURE_COUNT, FEATURES, FeatureSchema, fingerprint};
+use crate::schema::{FEATURE_COUNT, FeatureSchema, fingerprint};
 use crate::{FeaturesError, MAX_LABEL_LEN};
 
 /// The word list shipped with dnshunt (see `features/data/README.md`).
@@ -171,7 +171,6 @@ impl FeatureExtractor {
             f64::from(u8::from(is_hex)),
             f64::from(u8::from(is_base32)),
         ];
-        debug_assert_eq!(vector.len(), FEATURES.len());
         out.copy_from_slice(&vector);
     }
 }
@@ -310,7 +309,7 @@ impl LabelStats {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::normalize;
+    use crate::{FEATURES, normalize};
 
     #[test]
     fn builtin_data_loads() {
