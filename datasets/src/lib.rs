@@ -2,8 +2,10 @@
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
 pub mod benign;
+pub mod builder;
 pub mod dga;
 pub mod hsts;
+pub mod labelled;
 pub mod partition;
 
 /// Errors of the datasets crate.

@@ -183,6 +183,21 @@ impl NormalizedBatch {
             .map(|row| self.domain_label(row).unwrap_or(""))
     }
 
+    /// What the lexical features and the DGA model look at, `""` where there is nothing: the
+    /// domain label, or for a valid single label that is not a public suffix (`7ydbdehaaz`, a
+    /// bare DGA label in a labelled list) the name itself, since it is all there is to judge.
+    pub fn scoring_labels(&self) -> impl ExactSizeIterator<Item = &str> + '_ {
+        self.rows.iter().map(|row| {
+            self.domain_label(row).unwrap_or_else(|| {
+                if row.label_count == 1 && row.suffix_kind == SuffixKind::Unknown {
+                    &self.text[row.start..row.end]
+                } else {
+                    ""
+                }
+            })
+        })
+    }
+
     /// The label between the subdomain and the suffix, when the name has a registered domain.
     fn domain_label(&self, row: &Row) -> Option<&str> {
         if row.registered_at == NO_PART || row.suffix_at == NO_PART {

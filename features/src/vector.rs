@@ -100,10 +100,11 @@ impl FeatureExtractor {
         &self.dictionary
     }
 
-    /// One row per name of the batch, in order. Names without a domain label (invalid names, bare
-    /// suffixes, the root) get a vector of zeros; the batch says which names those are.
+    /// One row per name of the batch, in order, computed on each name's scoring label (see
+    /// [`NormalizedBatch::scoring_labels`]). Names with nothing to judge (invalid names, the
+    /// root, multi-label public suffixes) get a vector of zeros; the batch says which those are.
     pub fn extract(&self, batch: &NormalizedBatch) -> FeatureMatrix {
-        self.extract_from(batch.len(), batch.domain_labels().map(str::as_bytes))
+        self.extract_from(batch.len(), batch.scoring_labels().map(str::as_bytes))
     }
 
     /// One row per domain label (already normalized and split off its suffix), in order. Bytes

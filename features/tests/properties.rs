@@ -284,7 +284,9 @@ fn check_batch<S: AsRef<str>>(inputs: &[S]) {
 
         let row = matrix.row(index).unwrap();
         check_vector(input, row);
-        match name.domain_label {
+        let bare_label = (name.label_count == 1 && name.suffix_kind == SuffixKind::Unknown)
+            .then_some(name.query);
+        match name.domain_label.or(bare_label) {
             Some(label) => assert_eq!(row, extractor.label_features(label).as_slice(), "{input:?}"),
             None => assert!(
                 row.iter().all(|&v| v == 0.0),
