@@ -94,6 +94,36 @@ mod tests {
     }
 
     #[test]
+    fn every_family_honours_any_count_deterministically() {
+        let date = NaiveDate::from_ymd_opt(2024, 3, 1).unwrap();
+        for family in families() {
+            let seed = family.default_seed();
+            assert!(
+                family.generate(seed, date, 0).is_empty(),
+                "{}",
+                family.name()
+            );
+            // 10 000 is past every family's own per-period quota (the largest is 5000).
+            let many = family.generate(seed, date, 10_000);
+            assert_eq!(many.len(), 10_000, "{}", family.name());
+            let few = family.generate(seed, date, 20);
+            assert_eq!(
+                few[..],
+                many[..20],
+                "{}: a shorter run is a prefix",
+                family.name()
+            );
+            // Names past the quota must still be well formed.
+            let tail = &many[many.len() - 200..];
+            let batch = dnshunt_features::normalize(tail);
+            for (name, normalized) in tail.iter().zip(batch.iter()) {
+                assert!(normalized.is_valid(), "{}: {name}", family.name());
+                assert_eq!(normalized.query, name, "{}", family.name());
+            }
+        }
+    }
+
+    #[test]
     fn every_family_generates_valid_distinct_names() {
         let date = NaiveDate::from_ymd_opt(2024, 3, 1).unwrap();
         for family in families() {

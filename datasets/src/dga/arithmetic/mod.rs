@@ -3,15 +3,26 @@
 use super::Family;
 
 pub mod banjori;
+pub mod bumblebee;
 pub mod corebot;
 pub mod dircrypt;
+pub mod dnschanger;
+pub mod fobber;
 pub mod kraken;
 pub mod locky;
+pub mod m0yv;
+pub mod mydoom;
 pub mod necurs;
+pub mod ngioweb;
+pub mod nymaim;
 pub mod pykspa;
+pub mod qadars;
 pub mod ramdo;
 pub mod ramnit;
+pub mod ranbyus;
+pub mod shiotob;
 pub mod simda;
+pub mod symmi;
 pub mod tinba;
 pub mod vawtrak;
 
@@ -29,6 +40,17 @@ pub const FAMILIES: &[&dyn Family] = &[
     &simda::Simda,
     &tinba::Tinba,
     &vawtrak::Vawtrak,
+    &dnschanger::DnsChanger,
+    &fobber::Fobber,
+    &mydoom::Mydoom,
+    &nymaim::Nymaim,
+    &qadars::Qadars,
+    &ranbyus::Ranbyus,
+    &shiotob::Shiotob,
+    &symmi::Symmi,
+    &ngioweb::Ngioweb,
+    &m0yv::M0yv,
+    &bumblebee::Bumblebee,
 ];
 
 /// The Park–Miller "minimal standard" generator (multiplier 16807, Schrage's decomposition) as
@@ -49,6 +71,25 @@ impl ParkMiller {
         let high = 2_836 * (self.state / 127_773);
         self.state = low.wrapping_sub(high);
         self.state % modulus.max(1)
+    }
+}
+
+/// The linear congruential generator of Microsoft's C runtime `rand()` (multiplier 214013,
+/// increment 2531011, 15-bit outputs taken from bits 16–30), which Symmi, DNS Changer and m0yv
+/// call.
+struct MsvcRand {
+    state: u32,
+}
+
+impl MsvcRand {
+    fn new(state: u32) -> Self {
+        Self { state }
+    }
+
+    /// Advances the state and returns the next value in `0..=0x7fff`.
+    fn next(&mut self) -> u32 {
+        self.state = self.state.wrapping_mul(214_013).wrapping_add(2_531_011);
+        (self.state >> 16) & 0x7fff
     }
 }
 

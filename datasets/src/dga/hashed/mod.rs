@@ -7,8 +7,12 @@ pub mod dyre;
 pub mod murofet;
 pub mod newgoz;
 pub mod padcrypt;
+pub mod proslikefan;
+pub mod pushdo;
 pub mod qakbot;
+pub mod sharkbot;
 pub mod sisron;
+pub mod tufik;
 
 /// The families of this style.
 pub const FAMILIES: &[&dyn Family] = &[
@@ -18,4 +22,8 @@ pub const FAMILIES: &[&dyn Family] = &[
     &padcrypt::PadCrypt,
     &sisron::Sisron,
     &qakbot::Qakbot,
+    &pushdo::Pushdo,
+    &proslikefan::Proslikefan,
+    &tufik::Tufik,
+    &sharkbot::SharkBot,
 ];
