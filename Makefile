@@ -29,13 +29,14 @@ lint: ## rustfmt check and clippy with warnings as errors
 bench: setup ## Benchmarks against tldextract (results: docs/performance.md)
 	bench/run.sh
 
-data: apt venv ## Regenerate the shipped data files (benign list, word list, trigram counts)
+data: apt venv ## Regenerate the shipped data files (benign list, word list, benign and DGA trigram counts)
 	rm -rf target/data-refresh && mkdir -p target/data-refresh
 	$(VENV)/bin/pip download --quiet --no-deps --dest target/data-refresh hstspreload==2025.1.1
 	$(PYTHON) -m zipfile -e target/data-refresh/hstspreload-2025.1.1-py3-none-any.whl target/data-refresh/hsts
 	$(CARGO) run --release -p dnshunt-datasets --bin dnshunt-data -- hsts --bin target/data-refresh/hsts/hstspreload/hstspreload.bin
 	$(CARGO) run --release -p dnshunt-datasets --bin dnshunt-data -- words
 	$(CARGO) run --release -p dnshunt-datasets --bin dnshunt-data -- ngram
+	$(CARGO) run --release -p dnshunt-datasets --bin dnshunt-data -- dga-ngram
 
 setup: apt venv ## Install Debian packages and the Python test peers
 

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use crate::FeaturesError;
 
 /// Bumped whenever the meaning or order of the features changes.
-pub const FEATURE_SCHEMA_VERSION: u32 = 1;
+pub const FEATURE_SCHEMA_VERSION: u32 = 2;
 
 /// Number of features in a vector.
 pub const FEATURE_COUNT: usize = FEATURES.len();
@@ -29,9 +29,9 @@ const fn feature(name: &'static str, description: &'static str) -> FeatureInfo {
     FeatureInfo { name, description }
 }
 
-/// The features of schema version 1, all computed on the domain label (the label left of the
+/// The features of schema version 2, all computed on the domain label (the label left of the
 /// public suffix), so a model cannot learn shortcuts from the TLD.
-pub const FEATURES: [FeatureInfo; 18] = [
+pub const FEATURES: [FeatureInfo; 20] = [
     feature("length", "Label length in bytes."),
     feature(
         "entropy",
@@ -91,6 +91,14 @@ pub const FEATURES: [FeatureInfo; 18] = [
     feature(
         "is_base32",
         "1 when the label is 8+ base32 characters including a digit 2-7.",
+    ),
+    feature(
+        "dga_ngram_log_prob",
+        "Mean log-probability per character under the DGA trigram model.",
+    ),
+    feature(
+        "ngram_log_ratio",
+        "DGA minus benign mean log-probability per character: above 0 reads machine-made.",
     ),
 ];
 

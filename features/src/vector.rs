@@ -12,6 +12,8 @@ use crate::{FeaturesError, MAX_LABEL_LEN};
 pub const BUILTIN_WORD_LIST: &str = include_str!("../data/english_words.txt");
 /// The benign trigram counts shipped with dnshunt (see `features/data/README.md`).
 pub const BUILTIN_TRIGRAMS: &str = include_str!("../data/benign_trigrams.tsv");
+/// The DGA trigram counts shipped with dnshunt (see `features/data/README.md`).
+pub const BUILTIN_DGA_TRIGRAMS: &str = include_str!("../data/dga_trigrams.tsv");
 
 /// Feature vectors, one row per name, row-major (ready for `ndarray::Array2::from_shape_vec`).
 #[derive(Debug, Clone, PartialEq)]
@@ -52,6 +54,7 @@ impl FeatureMatrix {
 #[derive(Debug, Clone)]
 pub struct FeatureExtractor {
     ngram: NgramModel,
+    dga_ngram: NgramModel,
     dictionary: Dictionary,
     schema: FeatureSchema,
     /// `x log2 x` for the character counts a label can have.
@@ -68,18 +71,25 @@ impl FeatureExtractor {
         BUILTIN.get_or_init(|| {
             // The built-in data is checked by this crate's tests, so this cannot fail at run time.
             #[allow(clippy::expect_used)]
-            Self::from_data(BUILTIN_WORD_LIST, BUILTIN_TRIGRAMS)
+            Self::from_data(BUILTIN_WORD_LIST, BUILTIN_TRIGRAMS, BUILTIN_DGA_TRIGRAMS)
                 .expect("built-in feature data is valid")
         })
     }
 
-    /// An extractor over a word list and trigram counts in the formats of `features/data/`.
-    pub fn from_data(word_list: &str, trigram_tsv: &str) -> Result<Self, FeaturesError> {
+    /// An extractor over a word list and benign and DGA trigram counts in the formats of
+    /// `features/data/`.
+    pub fn from_data(
+        word_list: &str,
+        trigram_tsv: &str,
+        dga_trigram_tsv: &str,
+    ) -> Result<Self, FeaturesError> {
         let counts = TrigramCounts::from_tsv(trigram_tsv)?;
+        let dga_counts = TrigramCounts::from_tsv(dga_trigram_tsv)?;
         Ok(Self {
             ngram: NgramModel::from_counts(&counts),
+            dga_ngram: NgramModel::from_counts(&dga_counts),
             dictionary: Dictionary::from_word_list(word_list)?,
-            schema: FeatureSchema::current(fingerprint(&[word_list, trigram_tsv])),
+            schema: FeatureSchema::current(fingerprint(&[word_list, trigram_tsv, dga_trigram_tsv])),
             x_log2_x: std::array::from_fn(|x| {
                 if x == 0 {
                     0.0
@@ -146,6 +156,7 @@ impl FeatureExtractor {
         let pairs = (label.len() - 1).max(1) as f64;
         let counts_x_log2_x = stats.counts_x_log2_x(&self.x_log2_x);
         let ngram = self.ngram.score(label);
+        let dga_log_prob = self.dga_ngram.score(label).mean_log_prob;
         let coverage = self.dictionary.coverage(label);
         let is_hex = label.len() >= 8
             && stats.hex == label.len()
@@ -171,6 +182,8 @@ impl FeatureExtractor {
             stats.hex as f64 / n,
             f64::from(u8::from(is_hex)),
             f64::from(u8::from(is_base32)),
+            dga_log_prob,
+            dga_log_prob - ngram.mean_log_prob,
         ];
         out.copy_from_slice(&vector);
     }
@@ -317,7 +330,7 @@ mod tests {
         let extractor = FeatureExtractor::builtin();
         assert!(extractor.dictionary().len() > 1000);
         assert_eq!(extractor.schema().names.len(), FEATURE_COUNT);
-        assert!(extractor.schema().id().starts_with("v1-"));
+        assert!(extractor.schema().id().starts_with("v2-"));
     }
 
     #[test]

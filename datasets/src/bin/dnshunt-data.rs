@@ -7,7 +7,8 @@ use std::path::PathBuf;
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
-use dnshunt_datasets::{benign, hsts, partition};
+use dnshunt_datasets::builder::{BuildOptions, Dataset};
+use dnshunt_datasets::{benign, dga, hsts, partition};
 use dnshunt_features::ngram::TrigramCounts;
 use dnshunt_features::normalize;
 use flate2::Compression;
@@ -44,6 +45,64 @@ enum Command {
         #[arg(long, default_value = "features/data/benign_trigrams.tsv")]
         out: PathBuf,
     },
+    /// DGA trigram counts, from generator output on dates the datasets never use.
+    DgaNgram {
+        #[arg(long, default_value = "features/data/dga_trigrams.tsv")]
+        out: PathBuf,
+    },
+}
+
+/// Dates the DGA trigram model is counted on: before every dataset generation date.
+const DGA_MODEL_DATES: [(i32, u32, u32); 4] = [(2021, 3, 10), (2021, 9, 22), (2022, 4, 5), (2022, 10, 17)];
+/// Names per family and date counted into the DGA trigram model.
+const DGA_MODEL_NAMES: usize = 3_000;
+/// Names generated per family and date to find them: families that ignore the date repeat the
+/// dataset's first 5,000, so the model's names come from further along their sequence.
+const DGA_MODEL_CANDIDATES: usize = 9_000;
+
+/// Counts trigrams of every built-in family's names on [`DGA_MODEL_DATES`], leaving out every
+/// name the default dataset holds, so that no test name was counted (families that repeat their
+/// names, or ignore the date, would otherwise leak).
+fn dga_ngram(out: &std::path::Path) -> Result<()> {
+    let dataset = Dataset::build(&BuildOptions::default())?;
+    let in_dataset: std::collections::HashSet<&str> =
+        dataset.rows.iter().map(|row| row.domain.as_str()).collect();
+    let mut counts = TrigramCounts::default();
+    let mut excluded = 0usize;
+    for family in dga::families() {
+        for &(year, month, day) in &DGA_MODEL_DATES {
+            let date = chrono::NaiveDate::from_ymd_opt(year, month, day)
+                .context("a valid model date")?;
+            let names = family.generate(family.default_seed(), date, DGA_MODEL_CANDIDATES);
+            let batch = normalize(&names);
+            let mut kept = 0;
+            for name in batch.iter() {
+                if kept == DGA_MODEL_NAMES {
+                    break;
+                }
+                let (Some(registered), Some(label)) = (name.registered_domain, name.domain_label)
+                else {
+                    continue;
+                };
+                if in_dataset.contains(registered) {
+                    excluded += 1;
+                } else {
+                    counts.add_label(label);
+                    kept += 1;
+                }
+            }
+        }
+    }
+    let comment = format!(
+        "dnshunt DGA character trigrams, format 1\n\
+         labels: up to {DGA_MODEL_NAMES} names per built-in family on each of {DGA_MODEL_DATES:?}, \
+         skipping the {excluded} names the default dataset also holds\n\
+         regenerate: make data"
+    );
+    std::fs::write(out, counts.to_tsv(&comment))
+        .with_context(|| format!("writing {}", out.display()))?;
+    eprintln!("{} labels ({excluded} left out) -> {}", counts.labels(), out.display());
+    Ok(())
 }
 
 fn main() -> Result<()> {
@@ -107,6 +166,7 @@ fn main() -> Result<()> {
                 .with_context(|| format!("writing {}", out.display()))?;
             eprintln!("{} labels -> {}", counts.labels(), out.display());
         }
+        Command::DgaNgram { out } => dga_ngram(&out)?,
     }
     Ok(())
 }
