@@ -36,6 +36,7 @@ data: apt venv ## Regenerate the shipped data files (benign list, word list, ben
 	$(CARGO) run --release -p dnshunt-datasets --bin dnshunt-data -- hsts --bin target/data-refresh/hsts/hstspreload/hstspreload.bin
 	$(CARGO) run --release -p dnshunt-datasets --bin dnshunt-data -- words
 	$(CARGO) run --release -p dnshunt-datasets --bin dnshunt-data -- ngram
+	$(CARGO) run --release -p dnshunt-datasets --bin dnshunt-data -- benign-words
 	$(CARGO) run --release -p dnshunt-datasets --bin dnshunt-data -- dga-ngram
 
 setup: apt venv ## Install Debian packages and the Python test peers

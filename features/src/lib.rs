@@ -29,7 +29,7 @@ pub use normalize::{
     normalize_bytes, normalize_one,
 };
 pub use schema::{FEATURE_COUNT, FEATURE_SCHEMA_VERSION, FEATURES, FeatureInfo, FeatureSchema};
-pub use vector::{FeatureExtractor, FeatureMatrix};
+pub use vector::{BuiltinData, FeatureExtractor, FeatureMatrix};
 
 /// Errors of the features crate.
 #[derive(Debug, thiserror::Error)]

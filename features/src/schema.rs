@@ -31,7 +31,7 @@ const fn feature(name: &'static str, description: &'static str) -> FeatureInfo {
 
 /// The features of schema version 2, all computed on the domain label (the label left of the
 /// public suffix), so a model cannot learn shortcuts from the TLD.
-pub const FEATURES: [FeatureInfo; 20] = [
+pub const FEATURES: [FeatureInfo; 22] = [
     feature("length", "Label length in bytes."),
     feature(
         "entropy",
@@ -99,6 +99,14 @@ pub const FEATURES: [FeatureInfo; 20] = [
     feature(
         "ngram_log_ratio",
         "DGA minus benign mean log-probability per character: above 0 reads machine-made.",
+    ),
+    feature(
+        "benign_word_coverage",
+        "Share of characters covered by English words that occur in benign names.",
+    ),
+    feature(
+        "rare_word_coverage",
+        "Dictionary coverage minus benign-word coverage: words a person naming a site rarely uses.",
     ),
 ];
 

@@ -12,6 +12,8 @@ use crate::{FeaturesError, MAX_LABEL_LEN};
 pub const BUILTIN_WORD_LIST: &str = include_str!("../data/english_words.txt");
 /// The benign trigram counts shipped with dnshunt (see `features/data/README.md`).
 pub const BUILTIN_TRIGRAMS: &str = include_str!("../data/benign_trigrams.tsv");
+/// English words seen in benign names (see `features/data/README.md`).
+pub const BUILTIN_BENIGN_WORDS: &str = include_str!("../data/benign_words.txt");
 /// The DGA trigram counts shipped with dnshunt (see `features/data/README.md`).
 pub const BUILTIN_DGA_TRIGRAMS: &str = include_str!("../data/dga_trigrams.tsv");
 
@@ -50,12 +52,26 @@ impl FeatureMatrix {
     }
 }
 
-/// Computes feature vectors with one word list and one n-gram model.
+/// The data files features are computed with, as text.
+#[derive(Debug, Clone, Copy)]
+pub struct BuiltinData<'a> {
+    /// English words, one a line.
+    pub word_list: &'a str,
+    /// The words of `word_list` seen in benign names, one a line.
+    pub benign_words: &'a str,
+    /// Benign trigram counts.
+    pub trigrams: &'a str,
+    /// DGA trigram counts.
+    pub dga_trigrams: &'a str,
+}
+
+/// Computes feature vectors with word lists and n-gram models.
 #[derive(Debug, Clone)]
 pub struct FeatureExtractor {
     ngram: NgramModel,
     dga_ngram: NgramModel,
     dictionary: Dictionary,
+    benign_words: Dictionary,
     schema: FeatureSchema,
     /// `x log2 x` for the character counts a label can have.
     x_log2_x: [f64; MAX_LABEL_LEN + 1],
@@ -71,25 +87,31 @@ impl FeatureExtractor {
         BUILTIN.get_or_init(|| {
             // The built-in data is checked by this crate's tests, so this cannot fail at run time.
             #[allow(clippy::expect_used)]
-            Self::from_data(BUILTIN_WORD_LIST, BUILTIN_TRIGRAMS, BUILTIN_DGA_TRIGRAMS)
+            Self::from_data(&BuiltinData {
+                word_list: BUILTIN_WORD_LIST,
+                benign_words: BUILTIN_BENIGN_WORDS,
+                trigrams: BUILTIN_TRIGRAMS,
+                dga_trigrams: BUILTIN_DGA_TRIGRAMS,
+            })
                 .expect("built-in feature data is valid")
         })
     }
 
-    /// An extractor over a word list and benign and DGA trigram counts in the formats of
-    /// `features/data/`.
-    pub fn from_data(
-        word_list: &str,
-        trigram_tsv: &str,
-        dga_trigram_tsv: &str,
-    ) -> Result<Self, FeaturesError> {
-        let counts = TrigramCounts::from_tsv(trigram_tsv)?;
-        let dga_counts = TrigramCounts::from_tsv(dga_trigram_tsv)?;
+    /// An extractor over data in the formats of `features/data/`.
+    pub fn from_data(data: &BuiltinData<'_>) -> Result<Self, FeaturesError> {
+        let counts = TrigramCounts::from_tsv(data.trigrams)?;
+        let dga_counts = TrigramCounts::from_tsv(data.dga_trigrams)?;
         Ok(Self {
             ngram: NgramModel::from_counts(&counts),
             dga_ngram: NgramModel::from_counts(&dga_counts),
-            dictionary: Dictionary::from_word_list(word_list)?,
-            schema: FeatureSchema::current(fingerprint(&[word_list, trigram_tsv, dga_trigram_tsv])),
+            dictionary: Dictionary::from_word_list(data.word_list)?,
+            benign_words: Dictionary::from_word_list(data.benign_words)?,
+            schema: FeatureSchema::current(fingerprint(&[
+                data.word_list,
+                data.benign_words,
+                data.trigrams,
+                data.dga_trigrams,
+            ])),
             x_log2_x: std::array::from_fn(|x| {
                 if x == 0 {
                     0.0
@@ -158,6 +180,7 @@ impl FeatureExtractor {
         let ngram = self.ngram.score(label);
         let dga_log_prob = self.dga_ngram.score(label).mean_log_prob;
         let coverage = self.dictionary.coverage(label);
+        let benign_coverage = self.benign_words.coverage(label).covered_ratio;
         let is_hex = label.len() >= 8
             && stats.hex == label.len()
             && stats.digits > 0
@@ -184,6 +207,8 @@ impl FeatureExtractor {
             f64::from(u8::from(is_base32)),
             dga_log_prob,
             dga_log_prob - ngram.mean_log_prob,
+            benign_coverage,
+            coverage.covered_ratio - benign_coverage,
         ];
         out.copy_from_slice(&vector);
     }

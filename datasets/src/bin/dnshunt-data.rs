@@ -10,7 +10,9 @@ use clap::{Parser, Subcommand};
 use dnshunt_datasets::builder::{BuildOptions, Dataset};
 use dnshunt_datasets::{benign, dga, hsts, partition};
 use dnshunt_features::ngram::TrigramCounts;
+use dnshunt_features::dictionary::{Dictionary, MIN_WORD_LEN};
 use dnshunt_features::normalize;
+use dnshunt_features::vector::BUILTIN_WORD_LIST;
 use flate2::Compression;
 use flate2::write::GzEncoder;
 
@@ -43,6 +45,11 @@ enum Command {
     /// Benign trigram counts, from the language-model quarter of the built-in benign list.
     Ngram {
         #[arg(long, default_value = "features/data/benign_trigrams.tsv")]
+        out: PathBuf,
+    },
+    /// English words that occur in benign names, from the language-model quarter.
+    BenignWords {
+        #[arg(long, default_value = "features/data/benign_words.txt")]
         out: PathBuf,
     },
     /// DGA trigram counts, from generator output on dates the datasets never use.
@@ -102,6 +109,46 @@ fn dga_ngram(out: &std::path::Path) -> Result<()> {
     std::fs::write(out, counts.to_tsv(&comment))
         .with_context(|| format!("writing {}", out.display()))?;
     eprintln!("{} labels ({excluded} left out) -> {}", counts.labels(), out.display());
+    Ok(())
+}
+
+/// Every word of the built-in list that occurs anywhere in a domain label of the language-model
+/// quarter. Word-based DGAs draw from the whole list, people naming sites mostly from these.
+fn benign_words(out: &std::path::Path) -> Result<()> {
+    // The English list alone: the built-in extractor needs the file this writes.
+    let dictionary = Dictionary::from_word_list(BUILTIN_WORD_LIST)?;
+    let domains = benign::hsts_preload_domains()?;
+    let batch = normalize(&domains);
+    let mut words = BTreeSet::new();
+    let mut labels = 0;
+    for name in batch.iter() {
+        let (Some(registered), Some(label)) = (name.registered_domain, name.domain_label) else {
+            continue;
+        };
+        if !partition::is_language_model_domain(registered) {
+            continue;
+        }
+        labels += 1;
+        for start in 0..label.len() {
+            for end in start + MIN_WORD_LEN..=label.len() {
+                if let Some(candidate) = label.get(start..end)
+                    && dictionary.contains(candidate)
+                {
+                    words.insert(candidate.to_owned());
+                }
+            }
+        }
+    }
+    let mut body = format!(
+        "# English words (of features/data/english_words.txt) occurring in the domain labels of\n\
+         # the {labels} language-model-quarter domains of the HSTS preload list; regenerate: make data\n"
+    );
+    for word in &words {
+        body.push_str(word);
+        body.push('\n');
+    }
+    std::fs::write(out, body).with_context(|| format!("writing {}", out.display()))?;
+    eprintln!("{} words from {labels} labels -> {}", words.len(), out.display());
     Ok(())
 }
 
@@ -167,6 +214,7 @@ fn main() -> Result<()> {
             eprintln!("{} labels -> {}", counts.labels(), out.display());
         }
         Command::DgaNgram { out } => dga_ngram(&out)?,
+        Command::BenignWords { out } => benign_words(&out)?,
     }
     Ok(())
 }
