@@ -128,6 +128,9 @@ pub struct BuildOptions {
     pub per_family: usize,
     /// Only these built-in families (all when `None`); used by tests and quick experiments.
     pub families: Option<Vec<String>>,
+    /// At most this many benign domains from the built-in list (all when `None`), chosen by a
+    /// keyed hash; for quick experiments and tests.
+    pub max_benign: Option<usize>,
     /// User files.
     pub user_sources: Vec<UserSource>,
 }
@@ -138,6 +141,7 @@ impl Default for BuildOptions {
             seed: 0,
             per_family: DEFAULT_PER_FAMILY,
             families: None,
+            max_benign: None,
             user_sources: Vec::new(),
         }
     }
@@ -275,19 +279,7 @@ impl Dataset {
             rows: hsts.len(),
             load_report: None,
         });
-        let mut excluded_language_model = 0;
-        let mut benign: Vec<Labelled> = Vec::new();
-        for domain in hsts {
-            if is_language_model_domain(&domain) {
-                excluded_language_model += 1;
-            } else {
-                benign.push(Labelled {
-                    domain,
-                    label: Label::Benign,
-                    family: BENIGN_FAMILY.to_owned(),
-                });
-            }
-        }
+        let (mut benign, excluded_language_model) = benign_rows(options, hsts);
         families.insert(
             BENIGN_FAMILY.to_owned(),
             FamilyCounts {
@@ -355,7 +347,7 @@ impl Dataset {
             format_version: FORMAT_VERSION,
             seed: options.seed,
             per_family: options.per_family,
-            rules: rules(options.per_family),
+            rules: rules(options.per_family, options.max_benign),
             generation_dates: generation_dates()
                 .iter()
                 .map(NaiveDate::to_string)
@@ -397,6 +389,30 @@ impl Dataset {
             reason: format!("not a dataset manifest: {err}"),
         })
     }
+}
+
+/// The built-in benign domains outside the language-model quarter (capped by `max_benign`), and
+/// how many the quarter took.
+fn benign_rows(options: &BuildOptions, hsts: Vec<String>) -> (Vec<Labelled>, usize) {
+    let mut excluded_language_model = 0;
+    let mut benign: Vec<Labelled> = Vec::new();
+    for domain in hsts {
+        if is_language_model_domain(&domain) {
+            excluded_language_model += 1;
+        } else {
+            benign.push(Labelled {
+                domain,
+                label: Label::Benign,
+                family: BENIGN_FAMILY.to_owned(),
+            });
+        }
+    }
+    if let Some(limit) = options.max_benign {
+        // The high half of the split seed's hash: independent of the split itself.
+        benign.sort_by_key(|row| (mixed_hash(!options.seed, &row.domain), row.domain.clone()));
+        benign.truncate(limit);
+    }
+    (benign, excluded_language_model)
 }
 
 /// User files may not train on the families kept for independent evaluation.
@@ -594,13 +610,19 @@ fn registered_domains(names: &[String]) -> Vec<String> {
         .collect()
 }
 
-fn rules(per_family: usize) -> Vec<String> {
-    vec![
+fn rules(per_family: usize, max_benign: Option<usize>) -> Vec<String> {
+    let mut rules = vec![
         "benign: HSTS preload registered domains outside the language-model quarter, plus benign rows of user files".to_owned(),
         format!("dga: at most {per_family} distinct registered domains per family, generators spread evenly over the generation dates, user files in file order"),
         "a registered domain appears once: benign wins over dga, an earlier family over a later one".to_owned(),
         "split: keyed hash of seed and registered domain, 80% train / 10% validation / 10% test".to_owned(),
-    ]
+    ];
+    if let Some(limit) = max_benign {
+        rules.push(format!(
+            "benign: at most {limit} built-in domains, the first by a hash keyed with the seed"
+        ));
+    }
+    rules
 }
 
 #[cfg(test)]
@@ -617,6 +639,7 @@ mod tests {
                 "dict-pair".into(),
                 "murofet".into(),
             ]),
+            max_benign: None,
             user_sources: Vec::new(),
         }
     }

@@ -31,6 +31,9 @@ pub struct BuildArgs {
     /// Registered domains per DGA family at most.
     #[arg(long, default_value_t = DEFAULT_PER_FAMILY)]
     pub per_family: usize,
+    /// At most this many benign domains (all by default): for quick experiments.
+    #[arg(long)]
+    pub max_benign: Option<usize>,
 }
 
 /// `dataset show` flags.
@@ -110,6 +113,7 @@ fn build(args: &BuildArgs, home: &Path) -> Result<ExitCode> {
         seed: args.seed,
         per_family: args.per_family,
         families: None,
+        max_benign: args.max_benign,
         user_sources,
     };
     let dataset = Dataset::build(&options)?;

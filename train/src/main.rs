@@ -1,6 +1,10 @@
 //! dnshunt-train: build datasets, fit, evaluate, version, compare and promote DGA models.
 
+mod compare;
 mod dataset;
+mod fit;
+mod registry_cmd;
+mod report;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -28,12 +32,30 @@ enum Command {
     /// Build or describe a labelled dataset (benign list + DGA generators + your files).
     #[command(subcommand)]
     Dataset(dataset::Command),
+    /// Fit a model: build the dataset, fit, calibrate, evaluate, record the run, register it.
+    Fit(fit::FitArgs),
+    /// Show a model's test metrics, or measure it on labelled files.
+    Eval(compare::EvalArgs),
+    /// Write an HTML report comparing runs or versions.
+    Compare(compare::CompareArgs),
+    /// Point an alias (champion, challenger) at a version.
+    Promote(registry_cmd::PromoteArgs),
+    /// List the training runs.
+    Runs,
+    /// List the registered versions and their aliases.
+    Versions,
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match &cli.command {
         Command::Dataset(command) => dataset::run(command, &cli.home),
+        Command::Fit(args) => fit::run(args, &cli.home),
+        Command::Eval(args) => compare::eval(args, &cli.home),
+        Command::Compare(args) => compare::compare(args, &cli.home),
+        Command::Promote(args) => registry_cmd::promote(args, &cli.home),
+        Command::Runs => registry_cmd::runs(&cli.home),
+        Command::Versions => registry_cmd::versions(&cli.home),
     };
     match result {
         Ok(code) => code,

@@ -1,0 +1,141 @@
+//! `dnshunt-train fit`: build the dataset, fit, calibrate, evaluate, record the run and register
+//! the model.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Result, anyhow};
+use dnshunt_datasets::builder::{BuildOptions, DEFAULT_PER_FAMILY, Dataset, Split};
+use dnshunt_datasets::labelled::Label;
+use dnshunt_models::classifier::Params;
+use dnshunt_models::evaluate::Evaluation;
+use dnshunt_models::fit::{FitOptions, Trained, TrainingData};
+use dnshunt_models::registry::Registry;
+use dnshunt_models::runs::RunStore;
+
+use crate::dataset::{parse_family_file, user_sources};
+
+/// `fit` flags.
+#[derive(clap::Args)]
+pub struct FitArgs {
+    /// Algorithm: gradient-boosting, random-forest or logistic-regression.
+    #[arg(long, default_value = "gradient-boosting")]
+    pub algorithm: String,
+    /// Add a DGA family from a file of its domains, one a line (repeatable).
+    #[arg(long = "add-family", value_name = "NAME=FILE", value_parser = parse_family_file)]
+    pub add_family: Vec<(String, PathBuf)>,
+    /// Add labelled rows from a CSV of `domain,label[,family]` (repeatable).
+    #[arg(long = "add-csv", value_name = "FILE")]
+    pub add_csv: Vec<PathBuf>,
+    /// Seed of the split and of the learner.
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+    /// Registered domains per DGA family at most.
+    #[arg(long, default_value_t = DEFAULT_PER_FAMILY)]
+    pub per_family: usize,
+    /// At most this many benign domains (all by default): for quick experiments.
+    #[arg(long)]
+    pub max_benign: Option<usize>,
+}
+
+/// The splits of a dataset as the models crate takes them.
+pub fn training_data(dataset: &Dataset) -> TrainingData {
+    let mut data = TrainingData {
+        dataset_manifest_hash: dataset.manifest.hash(),
+        dictionary_families: dictionary_families(dataset),
+        ..TrainingData::default()
+    };
+    for row in &dataset.rows {
+        let set = match row.split {
+            Split::Train => &mut data.train,
+            Split::Validation => &mut data.validation,
+            Split::Test => &mut data.test,
+        };
+        set.push(
+            row.domain.clone(),
+            row.label == Label::Dga,
+            row.family.clone(),
+        );
+    }
+    data
+}
+
+/// Families built from words, reported apart because they are the hard case.
+fn dictionary_families(dataset: &Dataset) -> BTreeSet<String> {
+    dataset
+        .manifest
+        .families
+        .iter()
+        .filter(|f| f.style == "wordlist")
+        .map(|f| f.name.clone())
+        .collect()
+}
+
+/// Builds the dataset and fits.
+pub fn train(args: &FitArgs) -> Result<(Dataset, Trained, bool)> {
+    let params = Params::default_for(&args.algorithm)
+        .ok_or_else(|| {
+            anyhow!(
+                "unknown algorithm `{}`; choose one of {}",
+                args.algorithm,
+                Params::ALGORITHMS.join(", ")
+            )
+        })?
+        .with_seed(args.seed);
+    let (user_sources, problems) = user_sources(&args.add_family, &args.add_csv)?;
+    let dataset = Dataset::build(&BuildOptions {
+        seed: args.seed,
+        per_family: args.per_family,
+        families: None,
+        max_benign: args.max_benign,
+        user_sources,
+    })?;
+    let data = training_data(&dataset);
+    let trained = dnshunt_models::fit::fit(&params, &data, &FitOptions::default())?;
+    Ok((dataset, trained, problems))
+}
+
+pub fn run(args: &FitArgs, home: &Path) -> Result<ExitCode> {
+    let mut tags = BTreeMap::new();
+    tags.insert("command".to_owned(), "fit".to_owned());
+    tags.insert("algorithm".to_owned(), args.algorithm.clone());
+    tags.insert("seed".to_owned(), args.seed.to_string());
+    let mut run = RunStore::open(home).start("fit", tags)?;
+    eprintln!(
+        "run {}: building the dataset and fitting {}",
+        run.id(),
+        args.algorithm
+    );
+    let (dataset, trained, problems) = match train(args) {
+        Ok(done) => done,
+        Err(err) => {
+            run.fail(&format!("{err:#}"))?;
+            return Err(err);
+        }
+    };
+    run.set_tag("dataset", dataset.manifest.hash());
+    run.set_tag("families", dataset.manifest.dga_families().join(","));
+    run.write_artefact(
+        "dataset_manifest.json",
+        dataset.manifest.to_json().as_bytes(),
+    )?;
+    run.record_trained(&trained)?;
+    let record = run.finish()?;
+    let version = Registry::open(home).register("dga", &trained.model, Some(&record.id))?;
+    println!("run {}", record.id);
+    println!("version dga/{}", version.version);
+    print_evaluation(&trained.evaluation);
+    Ok(if problems {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// The headline metrics, one a line, then recall per family.
+pub fn print_evaluation(evaluation: &Evaluation) {
+    for (name, value) in evaluation.summary() {
+        println!("{name:<40} {value:.6}");
+    }
+}
