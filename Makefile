@@ -8,7 +8,7 @@ PYTHON   := $(VENV)/bin/python
 SHARED   ?= ../shared
 APT_PACKAGES := wamerican
 
-.PHONY: help demo test lint bench data setup apt venv fmt
+.PHONY: help demo test lint bench data default-model setup apt venv fmt
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -38,6 +38,11 @@ data: apt venv ## Regenerate the shipped data files (benign list, word list, ben
 	$(CARGO) run --release -p dnshunt-datasets --bin dnshunt-data -- ngram
 	$(CARGO) run --release -p dnshunt-datasets --bin dnshunt-data -- benign-words
 	$(CARGO) run --release -p dnshunt-datasets --bin dnshunt-data -- dga-ngram
+
+default-model: ## Retrain the DGA model built into the binaries (fit --seed 0) after a feature change
+	rm -rf target/default-model-home
+	$(CARGO) run --release -p dnshunt-train -- --home target/default-model-home fit --seed 0
+	cp target/default-model-home/registry/dga/versions/1/manifest.json target/default-model-home/registry/dga/versions/1/model.bin models/data/default-dga/
 
 setup: apt venv ## Install Debian packages and the Python test peers
 

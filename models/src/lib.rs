@@ -24,6 +24,7 @@
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
 pub mod boosting;
+pub mod builtin;
 pub mod calibration;
 pub mod classifier;
 pub mod error;
