@@ -27,17 +27,26 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// DGA scores: `dnshunt dga score [DOMAIN]... [--file F]`.
+    Dga(commands::dga::Args),
     /// Normalize names and print their public suffix split and feature vector.
     Features(commands::features::Args),
     /// Print where the home folder is and what it holds.
     Home,
+    /// Typosquatting: permutations of brands, lookalikes among observed names.
+    Typo(commands::typo::Args),
+    /// Threat intel: load feeds, list them, match names and addresses.
+    Intel(commands::intel::Args),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
+        Command::Dga(args) => commands::dga::run(&args, &cli.home),
         Command::Features(args) => commands::features::run(&args),
         Command::Home => commands::home::run(&cli.home),
+        Command::Typo(args) => commands::typo::run(&args, &cli.home),
+        Command::Intel(args) => commands::intel::run(&args, &cli.home),
     };
     match result {
         Ok(code) => code,

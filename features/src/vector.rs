@@ -93,7 +93,7 @@ impl FeatureExtractor {
                 trigrams: BUILTIN_TRIGRAMS,
                 dga_trigrams: BUILTIN_DGA_TRIGRAMS,
             })
-                .expect("built-in feature data is valid")
+            .expect("built-in feature data is valid")
         })
     }
 

@@ -1,1 +1,143 @@
 //! Threat-intelligence feed loaders, an indicator index, and suffix-aware domain and IP matching.
+//!
+//! - [`feeds`]: one module per format (URLhaus CSV and hostfile, ThreatFox CSV and JSON, STIX 2.1,
+//!   plain lists, hosts files); [`Feed::load`] picks one, [`FeedKind::detect`] guesses it.
+//!   Bad records are kept as [`Rejected`] entries with their line, never dropped silently.
+//! - [`IntelIndex`]: the indicators of many feeds, matched in batches as [`MatchKind::Exact`],
+//!   [`MatchKind::Parent`], [`MatchKind::Ip`], [`MatchKind::Cidr`] and, apart and weaker,
+//!   [`MatchKind::CrossSuffix`].
+//! - [`FeedStore`]: loaded feeds kept under `<home>/intel/`.
+//!
+//! ```
+//! use std::time::SystemTime;
+//!
+//! use dnshunt_intel::{Feed, FeedKind, IntelIndex, MatchKind};
+//!
+//! let text = "evil.example\n198.51.100.0/24\n";
+//! let feed = Feed::load(FeedKind::List, "mine", "mine.txt", text, SystemTime::now()).unwrap();
+//! let index = IntelIndex::build([feed]);
+//! let matches = index.match_queries(&["cdn.evil.example", "198.51.100.7", "evil.example.org"]);
+//! let kinds: Vec<(usize, MatchKind)> = matches.iter().map(|m| (m.query, m.kind)).collect();
+//! assert_eq!(kinds, [(0, MatchKind::Parent), (1, MatchKind::Cidr)]);
+//! ```
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
+
+use std::path::{Path, PathBuf};
+
+pub mod feed;
+pub mod feeds;
+pub mod host;
+pub mod index;
+pub mod indicator;
+pub mod store;
+
+pub use feed::{Feed, FeedKind, FeedSummary, RejectKind, Rejected};
+pub use index::{CROSS_SUFFIX_MIN_LABEL, IntelIndex, Match, MatchKind};
+pub use indicator::{Indicator, IndicatorType, IndicatorValue};
+pub use store::FeedStore;
+
+/// Errors of the intel crate. Bad records are not errors: they are [`Rejected`] entries.
+#[derive(Debug, thiserror::Error)]
+pub enum IntelError {
+    /// The whole input is not the format it was taken for.
+    #[error(
+        "{origin}: not a {kind} feed: {reason}; check the file, or name its format with --feed"
+    )]
+    Format {
+        /// The file or URL.
+        origin: String,
+        /// The format it was read as.
+        kind: FeedKind,
+        /// What is wrong.
+        reason: String,
+    },
+    /// The format could not be guessed.
+    #[error("{0}: cannot tell the feed format; name it with --feed")]
+    UnknownFormat(String),
+    /// Reading or writing a file failed.
+    #[error("{}", path.display())]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The failure.
+        source: std::io::Error,
+    },
+    /// A stored feed cannot be read back.
+    #[error(
+        "{}: stored feed is unreadable ({reason}); load the feed again with `dnshunt intel load`",
+        path.display()
+    )]
+    Store {
+        /// The stored file.
+        path: PathBuf,
+        /// What is wrong.
+        reason: String,
+    },
+    /// A feed name that cannot be a file name.
+    #[error(
+        "feed name {0:?}: use 1 to 100 letters, digits, '.', '_' or '-', not starting with '.'"
+    )]
+    FeedName(String),
+}
+
+impl IntelError {
+    pub(crate) fn io(path: &Path, source: std::io::Error) -> Self {
+        Self::Io {
+            path: path.to_owned(),
+            source,
+        }
+    }
+}
+
+/// Reads a feed file (`kind` `None`: guessed from the content) and loads it under `name`.
+///
+/// Lines that are not UTF-8 are rejected as malformed with their line number; the rest loads.
+///
+/// # Errors
+/// When the file cannot be read, its format cannot be guessed, or it is not that format at all.
+pub fn load_file(
+    path: &Path,
+    kind: Option<FeedKind>,
+    name: &str,
+    loaded_at: std::time::SystemTime,
+) -> Result<Feed, IntelError> {
+    let bytes = std::fs::read(path).map_err(|err| IntelError::io(path, err))?;
+    let origin = path.display().to_string();
+    let (text, bad_lines) = decode_lines(&bytes);
+    let kind = match kind {
+        Some(kind) => kind,
+        None => FeedKind::detect(&text).ok_or_else(|| IntelError::UnknownFormat(origin.clone()))?,
+    };
+    let mut feed = Feed::load(kind, name, &origin, &text, loaded_at)?;
+    if !bad_lines.is_empty() {
+        feed.rejected
+            .extend(bad_lines.into_iter().map(|line| Rejected {
+                line,
+                record_id: None,
+                kind: RejectKind::Malformed,
+                reason: "not UTF-8".to_owned(),
+            }));
+        feed.rejected.sort_by_key(|r| r.line);
+    }
+    Ok(feed)
+}
+
+/// The text of a file whose lines that are not UTF-8 are left empty (keeping line numbers), and
+/// those lines' numbers.
+fn decode_lines(bytes: &[u8]) -> (String, Vec<usize>) {
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        return (text.to_owned(), Vec::new());
+    }
+    let mut text = String::with_capacity(bytes.len());
+    let mut bad = Vec::new();
+    for (index, line) in bytes.split(|&b| b == b'\n').enumerate() {
+        if index > 0 {
+            text.push('\n');
+        }
+        match std::str::from_utf8(line) {
+            Ok(line) => text.push_str(line),
+            Err(_) => bad.push(index + 1),
+        }
+    }
+    (text, bad)
+}
