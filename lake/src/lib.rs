@@ -1,1 +1,46 @@
 //! DNS log sources into Delta Lake tables, `DataFusion` SQL with dnshunt functions, and detection over the lake.
+//!
+//! Today: the sources. [`read_path`] reads a file, a folder or a `.gz` file in any supported
+//! [`Format`] (sniffed with [`Format::Auto`]), in bounded chunks, and hands each chunk to the caller
+//! as two Arrow record batches shaped like the `events` and `quarantine` tables. Every record ends
+//! in exactly one of them: `records_read == events + quarantined`.
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
+
+pub mod batch;
+pub mod event;
+pub mod format;
+pub mod lines;
+pub mod read;
+pub mod sources;
+
+pub use batch::{events_schema, quarantine_schema};
+pub use event::{Event, Parsed};
+pub use format::Format;
+pub use read::{Chunk, FileReport, ReadOptions, ReadReport, read_path};
+
+/// Errors that stop reading a whole file or folder (a bad record never does: it is quarantined).
+#[derive(Debug, thiserror::Error)]
+pub enum LakeError {
+    /// The file or folder could not be opened or listed.
+    #[error("{path}: cannot read: {source}; check the path and its permissions")]
+    Io {
+        /// The path that failed.
+        path: String,
+        /// The underlying error.
+        source: std::io::Error,
+    },
+    /// `--format auto` found nothing it recognises in the first lines.
+    #[error(
+        "{path}: cannot tell the log format from its first lines; pass --format (cof, zeek-tsv, zeek-json, suricata, bind, dnsmasq)"
+    )]
+    UnknownFormat {
+        /// The file.
+        path: String,
+    },
+    /// Building an Arrow batch failed (a bug, not bad input).
+    #[error("building an Arrow batch: {0}")]
+    Arrow(#[from] arrow_schema::ArrowError),
+    /// The caller's chunk handler failed.
+    #[error("{0}")]
+    Sink(String),
+}

@@ -1,0 +1,97 @@
+//! Log formats and `--format auto` sniffing.
+
+use std::fmt;
+use std::str::FromStr;
+
+/// A supported input format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Format {
+    /// Decide per file from its first lines.
+    Auto,
+    /// Passive DNS Common Output Format NDJSON, DNSDB v2 framing and the seed's 7-field records.
+    Cof,
+    /// Zeek `dns.log`, tab-separated with `#` headers.
+    ZeekTsv,
+    /// Zeek `dns.log` as NDJSON.
+    ZeekJson,
+    /// Suricata EVE JSON, `dns` events (v1 through v3 layouts).
+    Suricata,
+    /// BIND 9 query log lines.
+    Bind,
+    /// dnsmasq `log-queries` syslog lines.
+    Dnsmasq,
+}
+
+impl Format {
+    /// The name used on the command line and in the `source_format` column.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Auto => "auto",
+            Self::Cof => "cof",
+            Self::ZeekTsv => "zeek-tsv",
+            Self::ZeekJson => "zeek-json",
+            Self::Suricata => "suricata",
+            Self::Bind => "bind",
+            Self::Dnsmasq => "dnsmasq",
+        }
+    }
+
+    /// Guesses the format from the first lines of a file; `None` when nothing matches.
+    pub fn sniff<'a>(lines: impl IntoIterator<Item = &'a [u8]>) -> Option<Self> {
+        for line in lines {
+            let line = line.trim_ascii();
+            if line.is_empty() {
+                continue;
+            }
+            if line.starts_with(b"#separator") || line.starts_with(b"#fields") {
+                return Some(Self::ZeekTsv);
+            }
+            if let Ok(text) = std::str::from_utf8(line) {
+                if crate::sources::bind::looks_like(text) {
+                    return Some(Self::Bind);
+                }
+                if crate::sources::dnsmasq::looks_like(text) {
+                    return Some(Self::Dnsmasq);
+                }
+            }
+            let Ok(serde_json::Value::Object(map)) = serde_json::from_slice(line) else {
+                continue;
+            };
+            if map.contains_key("event_type") {
+                return Some(Self::Suricata);
+            }
+            if map.contains_key("id.orig_h") || map.contains_key("uid") {
+                return Some(Self::ZeekJson);
+            }
+            if map.contains_key("rrname") || map.contains_key("cond") || map.contains_key("obj") {
+                return Some(Self::Cof);
+            }
+        }
+        None
+    }
+}
+
+impl fmt::Display for Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Format {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "auto" => Ok(Self::Auto),
+            "cof" | "pdns" => Ok(Self::Cof),
+            "zeek-tsv" | "zeek" => Ok(Self::ZeekTsv),
+            "zeek-json" => Ok(Self::ZeekJson),
+            "suricata" | "eve" => Ok(Self::Suricata),
+            "bind" => Ok(Self::Bind),
+            "dnsmasq" => Ok(Self::Dnsmasq),
+            other => Err(format!(
+                "unknown format `{other}`; use auto, cof, zeek-tsv, zeek-json, suricata, bind or dnsmasq"
+            )),
+        }
+    }
+}
