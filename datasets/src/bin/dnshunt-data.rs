@@ -9,8 +9,8 @@ use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 use dnshunt_datasets::builder::{BuildOptions, Dataset};
 use dnshunt_datasets::{benign, dga, hsts, partition};
-use dnshunt_features::ngram::TrigramCounts;
 use dnshunt_features::dictionary::{Dictionary, MIN_WORD_LEN};
+use dnshunt_features::ngram::TrigramCounts;
 use dnshunt_features::normalize;
 use dnshunt_features::vector::BUILTIN_WORD_LIST;
 use flate2::Compression;
@@ -60,7 +60,8 @@ enum Command {
 }
 
 /// Dates the DGA trigram model is counted on: before every dataset generation date.
-const DGA_MODEL_DATES: [(i32, u32, u32); 4] = [(2021, 3, 10), (2021, 9, 22), (2022, 4, 5), (2022, 10, 17)];
+const DGA_MODEL_DATES: [(i32, u32, u32); 4] =
+    [(2021, 3, 10), (2021, 9, 22), (2022, 4, 5), (2022, 10, 17)];
 /// Names per family and date counted into the DGA trigram model.
 const DGA_MODEL_NAMES: usize = 3_000;
 /// Names generated per family and date to find them: families that ignore the date repeat the
@@ -78,8 +79,8 @@ fn dga_ngram(out: &std::path::Path) -> Result<()> {
     let mut excluded = 0usize;
     for family in dga::families() {
         for &(year, month, day) in &DGA_MODEL_DATES {
-            let date = chrono::NaiveDate::from_ymd_opt(year, month, day)
-                .context("a valid model date")?;
+            let date =
+                chrono::NaiveDate::from_ymd_opt(year, month, day).context("a valid model date")?;
             let names = family.generate(family.default_seed(), date, DGA_MODEL_CANDIDATES);
             let batch = normalize(&names);
             let mut kept = 0;
@@ -108,7 +109,11 @@ fn dga_ngram(out: &std::path::Path) -> Result<()> {
     );
     std::fs::write(out, counts.to_tsv(&comment))
         .with_context(|| format!("writing {}", out.display()))?;
-    eprintln!("{} labels ({excluded} left out) -> {}", counts.labels(), out.display());
+    eprintln!(
+        "{} labels ({excluded} left out) -> {}",
+        counts.labels(),
+        out.display()
+    );
     Ok(())
 }
 
@@ -148,7 +153,11 @@ fn benign_words(out: &std::path::Path) -> Result<()> {
         body.push('\n');
     }
     std::fs::write(out, body).with_context(|| format!("writing {}", out.display()))?;
-    eprintln!("{} words from {labels} labels -> {}", words.len(), out.display());
+    eprintln!(
+        "{} words from {labels} labels -> {}",
+        words.len(),
+        out.display()
+    );
     Ok(())
 }
 
