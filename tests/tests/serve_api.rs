@@ -365,3 +365,41 @@ fn typosquat_and_intel_verdicts_come_together() {
     assert!(results[3]["typosquat"].as_array().unwrap().is_empty());
     assert_eq!(results[3]["verdict"]["level"], "benign");
 }
+
+#[test]
+fn a_changed_feed_file_is_reloaded() {
+    let home = tempfile::tempdir().unwrap();
+    let feed = home.path().join("blocklist.txt");
+    std::fs::write(&feed, "# in-house block list\nevil.example\n").unwrap();
+    let config = home.path().join("serve.toml");
+    std::fs::write(&config, "reload_interval_ms = 200\n").unwrap();
+    let server = serve(
+        home.path(),
+        &[
+            "--config",
+            config.to_str().unwrap(),
+            "--intel",
+            feed.to_str().unwrap(),
+        ],
+        &[],
+    );
+    let level = |name: &str| {
+        let body = format!(r#"{{"domains": ["{name}"]}}"#);
+        post(server.port, body.as_bytes()).json()["results"][0]["verdict"]["level"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    assert_eq!(level("www.evil.example"), "malicious");
+    assert_eq!(level("newly-bad.example"), "benign");
+    std::fs::write(
+        &feed,
+        "# in-house block list\nevil.example\nnewly-bad.example\n",
+    )
+    .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while level("newly-bad.example") != "malicious" {
+        assert!(Instant::now() < deadline, "the new feed was not loaded");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
