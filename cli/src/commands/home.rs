@@ -7,9 +7,11 @@ use std::process::ExitCode;
 use anyhow::Result;
 
 /// The folders a home holds, as in ARCHITECTURE.md.
-const PARTS: [(&str, &str); 3] = [
+const PARTS: [(&str, &str); 5] = [
     ("registry", "model versions and aliases"),
     ("runs", "training runs: parameters, metrics, artefacts"),
+    ("datasets", "built datasets and their manifests"),
+    ("intel", "loaded threat-intel feeds"),
     (
         "lake",
         "Delta tables: events, quarantine, findings, indicators",
