@@ -8,22 +8,27 @@ use anyhow::{Context, Result, bail};
 /// JSON fields that hold the queried name, in the order they are tried.
 const NAME_FIELDS: [&str; 4] = ["rrname", "query", "domain", "name"];
 
-/// The names of a file (`-` for standard input), as bytes so that invalid UTF-8 is flagged by
-/// normalization instead of failing the read. Blank lines and `#` comments are skipped.
-pub fn read_names(path: &Path) -> Result<Vec<Vec<u8>>> {
-    let mut bytes = Vec::new();
+/// The whole of a file, or of standard input for `-`.
+pub fn read_bytes(path: &Path) -> Result<Vec<u8>> {
     if path == Path::new("-") {
+        let mut bytes = Vec::new();
         std::io::stdin()
             .read_to_end(&mut bytes)
             .context("reading standard input")?;
-    } else {
-        bytes = std::fs::read(path).with_context(|| {
-            format!(
-                "cannot read {} (give a readable file, or - for standard input)",
-                path.display()
-            )
-        })?;
+        return Ok(bytes);
     }
+    std::fs::read(path).with_context(|| {
+        format!(
+            "cannot read {} (give a readable file, or - for standard input)",
+            path.display()
+        )
+    })
+}
+
+/// The names of a file (`-` for standard input), as bytes so that invalid UTF-8 is flagged by
+/// normalization instead of failing the read. Blank lines and `#` comments are skipped.
+pub fn read_names(path: &Path) -> Result<Vec<Vec<u8>>> {
+    let bytes = read_bytes(path)?;
     let mut names = Vec::new();
     for (number, line) in bytes.split(|&b| b == b'\n').enumerate() {
         let line = line.trim_ascii();

@@ -11,7 +11,7 @@ use dnshunt_datasets::labelled::Label;
 use dnshunt_models::evaluate::{Evaluation, LabelledNames, evaluate};
 use dnshunt_models::model::Model;
 use dnshunt_models::registry::Registry;
-use dnshunt_models::runs::RunStore;
+use dnshunt_models::runs::{ARTEFACTS_DIR, MODEL_ARTEFACT, RunStore};
 
 use crate::fit::print_evaluation;
 use crate::report::{ModelSummary, render};
@@ -42,7 +42,7 @@ pub struct CompareArgs {
 /// A model and what to call it: a registry spec or a run id.
 fn load(home: &Path, what: &str) -> Result<(Model, String)> {
     let run_dir = RunStore::open(home).run_dir(what);
-    let run_model = run_dir.join("artefacts").join("model");
+    let run_model = run_dir.join(ARTEFACTS_DIR).join(MODEL_ARTEFACT);
     if run_model.is_dir() {
         return Ok((Model::read(&run_model)?, format!("run {what}")));
     }

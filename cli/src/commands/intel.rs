@@ -1,6 +1,6 @@
 //! `dnshunt intel`: threat-intel feeds and matching.
 
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::SystemTime;
@@ -308,19 +308,7 @@ const ANSWER_FIELDS: [&str; 2] = ["rdata", "answers"];
 
 /// Names and addresses of a file (`-`: standard input): one a line, or from JSON lines.
 fn read_queries(path: &Path) -> Result<Vec<String>> {
-    let mut bytes = Vec::new();
-    if path == Path::new("-") {
-        std::io::stdin()
-            .read_to_end(&mut bytes)
-            .context("reading standard input")?;
-    } else {
-        bytes = std::fs::read(path).with_context(|| {
-            format!(
-                "cannot read {} (give a readable file, or - for standard input)",
-                path.display()
-            )
-        })?;
-    }
+    let bytes = crate::input::read_bytes(path)?;
     let text = String::from_utf8_lossy(&bytes);
     let mut queries = Vec::new();
     for (number, line) in text.lines().enumerate() {
