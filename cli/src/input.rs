@@ -25,6 +25,16 @@ pub fn read_bytes(path: &Path) -> Result<Vec<u8>> {
     })
 }
 
+/// The whole of a UTF-8 text file.
+pub fn read_text(path: &Path) -> Result<String> {
+    std::fs::read_to_string(path).with_context(|| {
+        format!(
+            "cannot read {} (give a readable UTF-8 file)",
+            path.display()
+        )
+    })
+}
+
 /// The names of a file (`-` for standard input), as bytes so that invalid UTF-8 is flagged by
 /// normalization instead of failing the read. Blank lines and `#` comments are skipped.
 pub fn read_names(path: &Path) -> Result<Vec<Vec<u8>>> {

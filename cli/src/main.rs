@@ -37,6 +37,12 @@ enum Command {
     Typo(commands::typo::Args),
     /// Threat intel: load feeds, list them, match names and addresses.
     Intel(commands::intel::Args),
+    /// Read DNS logs (passive DNS, Zeek, Suricata, BIND, dnsmasq) into the lake's Delta tables.
+    Ingest(commands::ingest::Args),
+    /// Run SQL over the lake, with dnshunt's functions (`dga_score`, `registered_domain`, ...).
+    Sql(commands::sql::Args),
+    /// List the lake's tables with their row counts and versions.
+    Tables(commands::tables::Args),
 }
 
 fn main() -> ExitCode {
@@ -47,6 +53,9 @@ fn main() -> ExitCode {
         Command::Home => commands::home::run(&cli.home),
         Command::Typo(args) => commands::typo::run(&args, &cli.home),
         Command::Intel(args) => commands::intel::run(&args, &cli.home),
+        Command::Ingest(args) => commands::ingest::run(&args, &cli.home),
+        Command::Sql(args) => commands::sql::run(&args, &cli.home),
+        Command::Tables(args) => commands::tables::run(&args, &cli.home),
     };
     match result {
         Ok(code) => code,

@@ -162,6 +162,27 @@ impl Dictionary {
         }
     }
 
+    /// Calls `visit(start, end)` for every word `label[start..end]` of the list, by start, then
+    /// end (at most the first 63 bytes are read).
+    pub fn for_each_word(&self, label: &[u8], mut visit: impl FnMut(usize, usize)) {
+        let label = &label[..label.len().min(crate::MAX_LABEL_LEN)];
+        for start in 0..label.len() {
+            let Some(mut node) = self.prefix_node(&label[start..]) else {
+                continue;
+            };
+            let mut end = start + MIN_WORD_LEN;
+            loop {
+                if self.nodes[node].mask & IS_WORD != 0 {
+                    visit(start, end);
+                }
+                match label.get(end).and_then(|&byte| self.child(node, byte)) {
+                    Some(next) => (node, end) = (next, end + 1),
+                    None => break,
+                }
+            }
+        }
+    }
+
     /// The node of the first three letters of `text`, if some word starts with them.
     fn prefix_node(&self, text: &[u8]) -> Option<usize> {
         let prefix = text.get(..MIN_WORD_LEN)?;
@@ -274,6 +295,13 @@ mod tests {
         assert!(none.covered_ratio.abs() < 1e-12);
         let part = d.coverage(b"eat-xx");
         assert!((part.covered_ratio - 0.5).abs() < 1e-12);
+    }
+
+    #[test]
+    fn enumerates_every_word() {
+        let mut found = Vec::new();
+        dictionary().for_each_word(b"weatherforecast", |s, e| found.push((s, e)));
+        assert_eq!(found, [(0, 7), (1, 4), (4, 7), (7, 15), (11, 15)]);
     }
 
     #[test]

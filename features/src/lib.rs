@@ -23,6 +23,7 @@ pub mod ngram;
 pub mod normalize;
 pub mod schema;
 pub mod vector;
+pub mod words;
 
 pub use normalize::{
     InvalidReason, MAX_LABEL_LEN, MAX_NAME_LEN, Name, NormalizedBatch, SuffixKind, normalize,

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use crate::FeaturesError;
 
 /// Bumped whenever the meaning or order of the features changes.
-pub const FEATURE_SCHEMA_VERSION: u32 = 2;
+pub const FEATURE_SCHEMA_VERSION: u32 = 3;
 
 /// Number of features in a vector.
 pub const FEATURE_COUNT: usize = FEATURES.len();
@@ -29,9 +29,9 @@ const fn feature(name: &'static str, description: &'static str) -> FeatureInfo {
     FeatureInfo { name, description }
 }
 
-/// The features of schema version 2, all computed on the domain label (the label left of the
+/// The features of schema version 3 (version 2 without the last three), all computed on the domain label (the label left of the
 /// public suffix), so a model cannot learn shortcuts from the TLD.
-pub const FEATURES: [FeatureInfo; 22] = [
+pub const FEATURES: [FeatureInfo; 25] = [
     feature("length", "Label length in bytes."),
     feature(
         "entropy",
@@ -107,6 +107,18 @@ pub const FEATURES: [FeatureInfo; 22] = [
     feature(
         "rare_word_coverage",
         "Dictionary coverage minus benign-word coverage: words a person naming a site rarely uses.",
+    ),
+    feature(
+        "word_log_ratio",
+        "Log-likelihood of the label's words under benign word frequencies minus under a word-list generator (uniform lengths 3-8, uniform words): below 0 reads generated.",
+    ),
+    feature(
+        "benign_word_log_prob",
+        "Best segmentation log-likelihood per character under benign word frequencies.",
+    ),
+    feature(
+        "uniform_word_log_prob",
+        "Best segmentation log-likelihood per character under the word-list generator model.",
     ),
 ];
 

@@ -6,6 +6,7 @@ use crate::dictionary::Dictionary;
 use crate::ngram::{NgramModel, SYMBOL_OF, SYMBOLS, TrigramCounts};
 use crate::normalize::NormalizedBatch;
 use crate::schema::{FEATURE_COUNT, FeatureSchema, fingerprint};
+use crate::words::{FoundWord, WordModel};
 use crate::{FeaturesError, MAX_LABEL_LEN};
 
 /// The word list shipped with dnshunt (see `features/data/README.md`).
@@ -14,6 +15,8 @@ pub const BUILTIN_WORD_LIST: &str = include_str!("../data/english_words.txt");
 pub const BUILTIN_TRIGRAMS: &str = include_str!("../data/benign_trigrams.tsv");
 /// English words seen in benign names (see `features/data/README.md`).
 pub const BUILTIN_BENIGN_WORDS: &str = include_str!("../data/benign_words.txt");
+/// How often benign names use each English word (see `features/data/README.md`).
+pub const BUILTIN_BENIGN_WORD_COUNTS: &str = include_str!("../data/benign_word_counts.tsv");
 /// The DGA trigram counts shipped with dnshunt (see `features/data/README.md`).
 pub const BUILTIN_DGA_TRIGRAMS: &str = include_str!("../data/dga_trigrams.tsv");
 
@@ -63,6 +66,8 @@ pub struct BuiltinData<'a> {
     pub trigrams: &'a str,
     /// DGA trigram counts.
     pub dga_trigrams: &'a str,
+    /// Benign word counts, `word<TAB>count` a line.
+    pub benign_word_counts: &'a str,
 }
 
 /// Computes feature vectors with word lists and n-gram models.
@@ -71,7 +76,7 @@ pub struct FeatureExtractor {
     ngram: NgramModel,
     dga_ngram: NgramModel,
     dictionary: Dictionary,
-    benign_words: Dictionary,
+    word_model: WordModel,
     schema: FeatureSchema,
     /// `x log2 x` for the character counts a label can have.
     x_log2_x: [f64; MAX_LABEL_LEN + 1],
@@ -92,6 +97,7 @@ impl FeatureExtractor {
                 benign_words: BUILTIN_BENIGN_WORDS,
                 trigrams: BUILTIN_TRIGRAMS,
                 dga_trigrams: BUILTIN_DGA_TRIGRAMS,
+                benign_word_counts: BUILTIN_BENIGN_WORD_COUNTS,
             })
             .expect("built-in feature data is valid")
         })
@@ -101,16 +107,23 @@ impl FeatureExtractor {
     pub fn from_data(data: &BuiltinData<'_>) -> Result<Self, FeaturesError> {
         let counts = TrigramCounts::from_tsv(data.trigrams)?;
         let dga_counts = TrigramCounts::from_tsv(data.dga_trigrams)?;
+        let dictionary = Dictionary::from_word_list(data.word_list)?;
         Ok(Self {
             ngram: NgramModel::from_counts(&counts),
             dga_ngram: NgramModel::from_counts(&dga_counts),
-            dictionary: Dictionary::from_word_list(data.word_list)?,
-            benign_words: Dictionary::from_word_list(data.benign_words)?,
+            word_model: WordModel::from_data(
+                data.benign_word_counts,
+                data.benign_words,
+                data.word_list,
+                &dictionary,
+            )?,
+            dictionary,
             schema: FeatureSchema::current(fingerprint(&[
                 data.word_list,
                 data.benign_words,
                 data.trigrams,
                 data.dga_trigrams,
+                data.benign_word_counts,
             ])),
             x_log2_x: std::array::from_fn(|x| {
                 if x == 0 {
@@ -154,8 +167,9 @@ impl FeatureExtractor {
         labels: impl Iterator<Item = &'a [u8]>,
     ) -> FeatureMatrix {
         let mut values = vec![0.0; rows * FEATURE_COUNT];
+        let mut scratch = Vec::with_capacity(64);
         for (row, label) in values.chunks_exact_mut(FEATURE_COUNT).zip(labels) {
-            self.write_label_features(label, row);
+            self.write_label_features(label, row, &mut scratch);
         }
         FeatureMatrix { rows, values }
     }
@@ -163,11 +177,11 @@ impl FeatureExtractor {
     /// The vector of one label: a thin wrapper over the batch code.
     pub fn label_features(&self, label: &str) -> [f64; FEATURE_COUNT] {
         let mut row = [0.0; FEATURE_COUNT];
-        self.write_label_features(label.as_bytes(), &mut row);
+        self.write_label_features(label.as_bytes(), &mut row, &mut Vec::new());
         row
     }
 
-    fn write_label_features(&self, label: &[u8], out: &mut [f64]) {
+    fn write_label_features(&self, label: &[u8], out: &mut [f64], scratch: &mut Vec<FoundWord>) {
         let label = &label[..label.len().min(MAX_LABEL_LEN)];
         if label.is_empty() {
             out.fill(0.0);
@@ -179,8 +193,10 @@ impl FeatureExtractor {
         let counts_x_log2_x = stats.counts_x_log2_x(&self.x_log2_x);
         let ngram = self.ngram.score(label);
         let dga_log_prob = self.dga_ngram.score(label).mean_log_prob;
-        let coverage = self.dictionary.coverage(label);
-        let benign_coverage = self.benign_words.coverage(label).covered_ratio;
+        let found = self.word_model.analyse(&self.dictionary, label, scratch);
+        let covered_ratio = found.covered as f64 / n;
+        let benign_coverage = found.benign_covered as f64 / n;
+        let words = found.scores;
         let is_hex = label.len() >= 8
             && stats.hex == label.len()
             && stats.digits > 0
@@ -200,15 +216,18 @@ impl FeatureExtractor {
             stats.repeats as f64 / pairs,
             ngram.mean_log_prob,
             ngram.unseen_ratio,
-            coverage.covered_ratio,
-            coverage.longest_word_ratio,
+            covered_ratio,
+            found.longest as f64 / n,
             stats.hex as f64 / n,
             f64::from(u8::from(is_hex)),
             f64::from(u8::from(is_base32)),
             dga_log_prob,
             dga_log_prob - ngram.mean_log_prob,
             benign_coverage,
-            coverage.covered_ratio - benign_coverage,
+            covered_ratio - benign_coverage,
+            words.benign - words.uniform,
+            words.benign / n,
+            words.uniform / n,
         ];
         out.copy_from_slice(&vector);
     }
@@ -355,7 +374,7 @@ mod tests {
         let extractor = FeatureExtractor::builtin();
         assert!(extractor.dictionary().len() > 1000);
         assert_eq!(extractor.schema().names.len(), FEATURE_COUNT);
-        assert!(extractor.schema().id().starts_with("v2-"));
+        assert!(extractor.schema().id().starts_with("v3-"));
     }
 
     #[test]

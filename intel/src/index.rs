@@ -15,25 +15,37 @@
 //! match); that is why the kind is reported apart, with [`MatchKind::weight`] 30 %, and never
 //! merged into exact or parent matches.
 //!
+//! # Names
+//! Every indicator a name can match shares the name's domain label, so domain indicators are
+//! kept by label key in a [`LabelTable`]: one probe into one cache line per name finds the
+//! candidates, and the keys kept beside each candidate (its name, its registered domain) tell an
+//! exact, a parent and a cross-suffix match apart. Keys are 64-bit keyed hashes: no string
+//! memory is touched, and a name's parents are hashed only when a candidate could be one.
+//!
 //! # Networks
 //! Addresses sit in a hash map; networks in one hash map per prefix length, keyed by the masked
 //! network address, so a lookup costs one probe per distinct prefix length present (at most 33
 //! for IPv4, 129 for IPv6, a handful in real feeds) and finds *every* network holding the
 //! address, not only the longest one: each carries its own provenance. A radix tree would save
 //! probes only when feeds mix many prefix lengths, and crates such as `ip_network_table` return
-//! the longest match first, so all matches would still need a walk.
+//! the longest match first, so all matches would still need a walk. A [`BlockFilter`] over /24s
+//! (IPv4) and /48s (IPv6) skips the address map and the long-prefix maps for addresses in blocks
+//! no indicator touches.
 
 use std::net::IpAddr;
 
-use dnshunt_features::{FeatureExtractor, InvalidReason, NormalizedBatch, normalize};
+use dnshunt_features::{FeatureExtractor, InvalidReason, Name, NormalizedBatch, normalize};
 use std::hash::{BuildHasher, RandomState};
 
 use rustc_hash::FxHashMap;
 use serde::Serialize;
+use std::collections::hash_map::Entry;
 
+use crate::block_filter::{BlockFilter, V4_COVERED_PREFIX, V6_COVERED_PREFIX, v4_block, v6_block};
 use crate::feed::Feed;
 use crate::host::{mask_v4, mask_v6, parse_ip};
 use crate::indicator::{Indicator, IndicatorType};
+use crate::label_table::{CROSS_SUFFIX, LabelTable, Posting};
 
 /// The shortest domain label that is compared across public suffixes.
 pub const CROSS_SUFFIX_MIN_LABEL: usize = 5;
@@ -91,37 +103,71 @@ pub struct Match {
     pub confidence: u8,
 }
 
-/// Indicator ids under one key.
-type Ids = Vec<u32>;
+impl Match {
+    /// A match of an indicator of confidence `base` (0–100).
+    fn new(query: usize, kind: MatchKind, indicator: u32, base: u8) -> Self {
+        Self {
+            query,
+            kind,
+            indicator,
+            confidence: (u32::from(base) * kind.weight() / 100) as u8,
+        }
+    }
+}
 
-/// Indicator ids by hashed key, compact for the cache: most keys have one indicator, stored in
-/// the map itself; keys with more point into `overflow` (high bit set).
-#[derive(Debug, Default)]
-struct Postings {
-    map: FxHashMap<u64, u32>,
-    overflow: Vec<Ids>,
+/// Names matched together: see `IntelIndex::match_range`.
+const BLOCK: usize = 16;
+
+/// A name of the block being matched.
+struct Pending<'a> {
+    query: usize,
+    name: Name<'a>,
+    /// Keys of its label and registered domain, when it has both.
+    keys: Option<(u64, u64)>,
+    /// The label's postings.
+    postings: &'a [Posting],
+}
+
+/// Indicator ids by key, compact for the cache: most keys have one indicator, stored in the map
+/// itself (8 to 20 bytes a bucket, no pointer to follow); keys with more point into `overflow`
+/// (high bit set).
+#[derive(Debug)]
+struct Postings<K> {
+    map: FxHashMap<K, u32>,
+    overflow: Vec<Vec<u32>>,
+}
+
+impl<K> Default for Postings<K> {
+    fn default() -> Self {
+        Self {
+            map: FxHashMap::default(),
+            overflow: Vec::new(),
+        }
+    }
 }
 
 const OVERFLOW: u32 = 1 << 31;
 
-impl Postings {
-    fn insert(&mut self, key: u64, id: u32) {
-        match self.map.get(&key).copied() {
-            None => {
-                self.map.insert(key, id);
+impl<K: std::hash::Hash + Eq> Postings<K> {
+    fn insert(&mut self, key: K, id: u32) {
+        match self.map.entry(key) {
+            Entry::Vacant(vacant) => {
+                vacant.insert(id);
             }
-            Some(slot) if slot & OVERFLOW != 0 => {
-                self.overflow[(slot & !OVERFLOW) as usize].push(id);
-            }
-            Some(single) => {
-                self.map.insert(key, self.overflow.len() as u32 | OVERFLOW);
-                self.overflow.push(vec![single, id]);
+            Entry::Occupied(mut occupied) => {
+                let slot = *occupied.get();
+                if slot & OVERFLOW == 0 {
+                    occupied.insert(self.overflow.len() as u32 | OVERFLOW);
+                    self.overflow.push(vec![slot, id]);
+                } else {
+                    self.overflow[(slot & !OVERFLOW) as usize].push(id);
+                }
             }
         }
     }
 
-    fn get(&self, key: u64) -> Option<IdSlice<'_>> {
-        let slot = *self.map.get(&key)?;
+    fn get(&self, key: &K) -> Option<IdSlice<'_>> {
+        let slot = *self.map.get(key)?;
         Some(if slot & OVERFLOW == 0 {
             IdSlice::One([slot])
         } else {
@@ -156,21 +202,23 @@ pub struct IntelIndex {
     /// Keys names and labels: SipHash with random keys drawn per index, so two names share a key
     /// only by chance (one in `2^64` per pair) and feed authors cannot forge collisions.
     hasher: RandomState,
-    /// Domain indicators by the key of their name. Keys, not strings, so a lookup touches no
-    /// string memory, hit or miss: at a million indicators, memory latency is the cost.
-    domains: Postings,
-    /// Domain indicators by the key of their domain label, for labels that pass the cross-suffix
-    /// rule.
-    labels: Postings,
+    /// Domain indicators with a registered domain, by the key of their domain label.
+    labels: LabelTable,
+    /// Domain indicators without one (names the public suffix list cannot split), by the key of
+    /// their name: they match exactly or not at all.
+    bare_domains: Postings<u64>,
     /// Per indicator: its confidence, 100 when the feed gives none (kept apart for the hot loop).
     confidence: Vec<u8>,
-    /// Per domain indicator with a label in `labels`: the key of its registered domain.
-    registered_key: Vec<u64>,
-    addresses: FxHashMap<IpAddr, Ids>,
+    v4_addresses: Postings<u32>,
+    v6_addresses: Postings<u128>,
     /// IPv4 networks, one map per prefix length, longest first.
-    v4_networks: Vec<(u8, FxHashMap<u32, Ids>)>,
+    v4_networks: Vec<(u8, Postings<u32>)>,
     /// IPv6 networks, one map per prefix length, longest first.
-    v6_networks: Vec<(u8, FxHashMap<u128, Ids>)>,
+    v6_networks: Vec<(u8, Postings<u128>)>,
+    /// The /24s holding an IPv4 address indicator or part of a network of /16 or longer.
+    v4_blocks: BlockFilter,
+    /// The hashed /48s holding an IPv6 address indicator or a network of /48 or longer.
+    v6_blocks: BlockFilter,
 }
 
 impl IntelIndex {
@@ -195,10 +243,7 @@ impl IntelIndex {
 
     /// Indexes indicators as they are.
     pub fn from_indicators(indicators: Vec<Indicator>) -> Self {
-        let mut index = Self {
-            registered_key: vec![0; indicators.len()],
-            ..Self::default()
-        };
+        let mut index = Self::default();
         let domain_ids: Vec<u32> = (0..indicators.len() as u32)
             .filter(|&id| indicators[id as usize].kind == IndicatorType::Domain)
             .collect();
@@ -208,26 +253,39 @@ impl IntelIndex {
             .collect();
         let batch = normalize(&names);
         let dictionary = FeatureExtractor::builtin().dictionary();
+        let mut labelled = Vec::with_capacity(domain_ids.len());
         for (&id, name) in domain_ids.iter().zip(batch.iter()) {
-            index.domains.insert(index.key(name.query), id);
-            if let (Some(label), Some(registered)) = (name.domain_label, name.registered_domain)
-                && cross_suffix_eligible(label, |word| dictionary.contains(word))
-            {
-                index.labels.insert(index.key(label), id);
-                index.registered_key[id as usize] = index.key(registered);
-            }
+            let (Some(label), Some(registered), Ok(len)) = (
+                name.domain_label,
+                name.registered_domain,
+                u16::try_from(name.query.len()),
+            ) else {
+                index.bare_domains.insert(index.key(name.query), id);
+                continue;
+            };
+            let eligible = cross_suffix_eligible(label, |word| dictionary.contains(word));
+            let posting = Posting {
+                name: index.key(name.query),
+                registered: index.key(registered),
+                id,
+                len,
+                confidence: indicators[id as usize].confidence.unwrap_or(100),
+                flags: if eligible { CROSS_SUFFIX } else { 0 },
+            };
+            labelled.push((index.key(label), posting));
         }
-        let mut v4: FxHashMap<u8, FxHashMap<u32, Ids>> = FxHashMap::default();
-        let mut v6: FxHashMap<u8, FxHashMap<u128, Ids>> = FxHashMap::default();
+        index.labels = LabelTable::new(&labelled);
+        let mut v4: FxHashMap<u8, Postings<u32>> = FxHashMap::default();
+        let mut v6: FxHashMap<u8, Postings<u128>> = FxHashMap::default();
         for (id, indicator) in indicators.iter().enumerate() {
             let id = id as u32;
             match indicator.kind {
                 IndicatorType::Domain => {}
-                IndicatorType::Ip => {
-                    if let Some(ip) = parse_ip(&indicator.indicator) {
-                        index.addresses.entry(ip).or_default().push(id);
-                    }
-                }
+                IndicatorType::Ip => match parse_ip(&indicator.indicator) {
+                    Some(IpAddr::V4(ip)) => index.v4_addresses.insert(ip.into(), id),
+                    Some(IpAddr::V6(ip)) => index.v6_addresses.insert(ip.into(), id),
+                    None => {}
+                },
                 IndicatorType::Cidr => {
                     let Some((address, prefix)) = indicator.indicator.split_once('/') else {
                         continue;
@@ -236,15 +294,11 @@ impl IntelIndex {
                         (Some(IpAddr::V4(ip)), Ok(prefix)) => v4
                             .entry(prefix)
                             .or_default()
-                            .entry(mask_v4(ip.into(), prefix))
-                            .or_default()
-                            .push(id),
+                            .insert(mask_v4(ip.into(), prefix), id),
                         (Some(IpAddr::V6(ip)), Ok(prefix)) => v6
                             .entry(prefix)
                             .or_default()
-                            .entry(mask_v6(ip.into(), prefix))
-                            .or_default()
-                            .push(id),
+                            .insert(mask_v6(ip.into(), prefix), id),
                         _ => {}
                     }
                 }
@@ -258,6 +312,7 @@ impl IntelIndex {
         index
             .v6_networks
             .sort_by_key(|(prefix, _)| u8::MAX - prefix);
+        index.fill_block_filters();
         index.confidence = indicators
             .iter()
             .map(|i| i.confidence.unwrap_or(100))
@@ -295,25 +350,98 @@ impl IntelIndex {
     /// Matches normalized names; names that are IP literals are matched as addresses. Ordered by
     /// query, then kind; within a kind, networks longest prefix first, else in load order.
     pub fn match_names(&self, names: &NormalizedBatch) -> Vec<Match> {
+        self.match_range(names, 0..names.len())
+    }
+
+    /// [`IntelIndex::match_names`] with the batch split into `threads` contiguous parts matched
+    /// at the same time; the result is the same, in the same order. Matching waits on memory
+    /// (see [`IntelIndex`]), so on a machine with idle cores the time falls about in proportion.
+    /// Batches under 4096 names, or `threads` below 2, are matched on the calling thread.
+    pub fn match_names_parallel(&self, names: &NormalizedBatch, threads: usize) -> Vec<Match> {
+        const SMALLEST_PART: usize = 4096;
+        let threads = threads.min(names.len() / SMALLEST_PART).max(1);
+        if threads == 1 {
+            return self.match_names(names);
+        }
+        let part = names.len().div_ceil(threads);
+        let parts: Vec<Vec<Match>> = std::thread::scope(|scope| {
+            let workers: Vec<_> = (0..threads)
+                .map(|i| {
+                    let range = i * part..((i + 1) * part).min(names.len());
+                    scope.spawn(move || self.match_range(names, range))
+                })
+                .collect();
+            workers
+                .into_iter()
+                .map(|worker| {
+                    worker
+                        .join()
+                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+                })
+                .collect()
+        });
+        parts.concat()
+    }
+
+    /// Matches the names at `range` of the batch; query numbers stay those of the whole batch.
+    ///
+    /// Names go through in blocks of [`BLOCK`], in three passes: hash every name's label and
+    /// registered domain, probe the label table for all of them, then sort out the candidates.
+    /// The probes of a block wait on memory side by side instead of one after the other, as
+    /// they would with hashing in between.
+    fn match_range<'a>(
+        &'a self,
+        names: &'a NormalizedBatch,
+        range: std::ops::Range<usize>,
+    ) -> Vec<Match> {
         let mut out = Vec::new();
-        for (query, name) in names.iter().enumerate() {
-            let start = out.len();
-            match name.invalid {
-                None => self.match_name(
-                    query,
-                    name.query,
-                    name.registered_domain,
-                    name.domain_label,
-                    &mut out,
-                ),
-                Some(InvalidReason::IpLiteral) => {
-                    if let Some(ip) = parse_ip(name.query) {
-                        self.match_address(query, ip, &mut out);
+        // Exact and parent hits of one name, reused so a lookup allocates nothing.
+        let mut hits = Vec::new();
+        let mut block: Vec<Pending<'a>> = Vec::with_capacity(BLOCK);
+        let mut next = range.start;
+        while next < range.end {
+            block.clear();
+            for query in next..range.end.min(next + BLOCK) {
+                let Some(name) = names.get(query) else { break };
+                let keys = match (name.invalid, name.domain_label, name.registered_domain) {
+                    (None, Some(label), Some(registered)) if !self.labels.is_empty() => {
+                        Some((self.key(label), self.key(registered)))
                     }
-                }
-                Some(_) => {}
+                    _ => None,
+                };
+                block.push(Pending {
+                    query,
+                    name,
+                    keys,
+                    postings: &[],
+                });
             }
-            out[start..].sort_by_key(|m| m.kind);
+            next += BLOCK;
+            for pending in &mut block {
+                if let Some((label, _)) = pending.keys {
+                    pending.postings = self.labels.get(label);
+                }
+            }
+            for pending in &block {
+                let name = &pending.name;
+                match (name.invalid, pending.keys) {
+                    (None, Some((_, registered))) => self.match_name(
+                        pending.query,
+                        name.query,
+                        registered,
+                        pending.postings,
+                        &mut hits,
+                        &mut out,
+                    ),
+                    (None, None) => self.match_bare_name(pending.query, name, &mut out),
+                    (Some(InvalidReason::IpLiteral), _) => {
+                        if let Some(ip) = parse_ip(name.query) {
+                            self.match_address(pending.query, ip, &mut out);
+                        }
+                    }
+                    (Some(_), _) => {}
+                }
+            }
         }
         out
     }
@@ -323,69 +451,159 @@ impl IntelIndex {
     pub fn match_addresses(&self, addresses: &[IpAddr]) -> Vec<Match> {
         let mut out = Vec::new();
         for (query, &ip) in addresses.iter().enumerate() {
-            let start = out.len();
             self.match_address(query, ip.to_canonical(), &mut out);
-            out[start..].sort_by_key(|m| m.kind);
         }
         out
     }
 
+    /// Matches a name without a registered domain: only exactly, against indicators without one.
+    fn match_bare_name(&self, query: usize, name: &Name<'_>, out: &mut Vec<Match>) {
+        if name.registered_domain.is_none()
+            && !self.bare_domains.is_empty()
+            && let Some(ids) = self.bare_domains.get(&self.key(name.query))
+        {
+            self.push(query, MatchKind::Exact, ids.as_slice(), out);
+        }
+    }
+
+    /// Matches one name against the postings of its label, pushing its matches in reporting
+    /// order: exact, parents from the longest, cross-suffix; each in load order.
     fn match_name(
         &self,
         query: usize,
         name: &str,
-        registered: Option<&str>,
-        label: Option<&str>,
+        registered: u64,
+        postings: &[Posting],
+        hits: &mut Vec<(usize, Posting)>,
         out: &mut Vec<Match>,
     ) {
-        if self.domains.is_empty() {
+        if postings.is_empty() {
             return;
         }
-        if let Some(ids) = self.domains.get(self.key(name)) {
-            self.push(query, MatchKind::Exact, ids.as_slice(), out);
-        }
-        // Parents up to the registered domain, never the public suffix itself.
-        let shortest = registered.map_or(name.len(), str::len);
-        for (dot, _) in name.match_indices('.') {
-            let parent = &name[dot + 1..];
-            if parent.len() < shortest {
-                break;
+        hits.clear();
+        // The suffix of the name last hashed: feeds repeat a host once per URL.
+        let mut hashed: Option<(usize, u64)> = None;
+        for posting in postings.iter().filter(|p| p.registered == registered) {
+            // Same registered domain: the indicator is the name or one of its parents when its
+            // name is a suffix of the query's starting at a label.
+            let len = usize::from(posting.len);
+            let Some(start) = name.len().checked_sub(len) else {
+                continue;
+            };
+            if start > 0 && name.as_bytes().get(start - 1) != Some(&b'.') {
+                continue;
             }
-            if let Some(ids) = self.domains.get(self.key(parent)) {
-                self.push(query, MatchKind::Parent, ids.as_slice(), out);
-            }
-        }
-        let (Some(label), Some(registered)) = (label, registered) else {
-            return;
-        };
-        if let Some(ids) = self.labels.get(self.key(label)) {
-            let registered = self.key(registered);
-            for &id in ids.as_slice() {
-                if self.registered_key[id as usize] != registered {
-                    self.push(query, MatchKind::CrossSuffix, &[id], out);
+            let key = match hashed {
+                Some((at, key)) if at == start => key,
+                _ => {
+                    let Some(suffix) = name.get(start..) else {
+                        continue;
+                    };
+                    let key = self.key(suffix);
+                    hashed = Some((start, key));
+                    key
                 }
+            };
+            if key == posting.name {
+                hits.push((start, *posting));
+            }
+        }
+        // Exact first (start 0), then parents from the longest; stable, so load order within.
+        hits.sort_by_key(|&(start, _)| start);
+        for (start, posting) in hits.iter() {
+            let kind = if *start == 0 {
+                MatchKind::Exact
+            } else {
+                MatchKind::Parent
+            };
+            out.push(Match::new(query, kind, posting.id, posting.confidence));
+        }
+        for posting in postings {
+            if posting.registered != registered && posting.flags & CROSS_SUFFIX != 0 {
+                let kind = MatchKind::CrossSuffix;
+                out.push(Match::new(query, kind, posting.id, posting.confidence));
             }
         }
     }
 
-    fn match_address(&self, query: usize, ip: IpAddr, out: &mut Vec<Match>) {
-        if let Some(ids) = self.addresses.get(&ip) {
-            self.push(query, MatchKind::Ip, ids, out);
+    /// Sets the block filters' bits for the address indicators and the networks they cover.
+    fn fill_block_filters(&mut self) {
+        if !self.v4_addresses.is_empty() || !self.v4_networks.is_empty() {
+            let mut blocks = BlockFilter::new(24);
+            for &address in self.v4_addresses.map.keys() {
+                blocks.set(v4_block(address));
+            }
+            for (prefix, networks) in &self.v4_networks {
+                if *prefix < V4_COVERED_PREFIX {
+                    continue;
+                }
+                // A network shorter than /24 spans 2^(24 - prefix) blocks.
+                let span = 1_usize << 24_u8.saturating_sub(*prefix);
+                for &network in networks.map.keys() {
+                    for block in v4_block(network)..v4_block(network) + span {
+                        blocks.set(block);
+                    }
+                }
+            }
+            self.v4_blocks = blocks;
         }
+        let v6_long = self
+            .v6_networks
+            .iter()
+            .filter(|(prefix, _)| *prefix >= V6_COVERED_PREFIX)
+            .map(|(_, networks)| networks.map.len())
+            .sum::<usize>();
+        let v6_entries = self.v6_addresses.map.len() + v6_long;
+        if v6_entries > 0 {
+            // About 16 bits an entry: one query in sixteen or fewer probes for nothing.
+            let log2_bits = (v6_entries * 16)
+                .next_power_of_two()
+                .trailing_zeros()
+                .max(6);
+            let mut blocks = BlockFilter::new(log2_bits);
+            for &address in self.v6_addresses.map.keys() {
+                blocks.set(v6_block(address));
+            }
+            for (prefix, networks) in &self.v6_networks {
+                if *prefix >= V6_COVERED_PREFIX {
+                    for &network in networks.map.keys() {
+                        blocks.set(v6_block(network));
+                    }
+                }
+            }
+            self.v6_blocks = blocks;
+        }
+    }
+
+    fn match_address(&self, query: usize, ip: IpAddr, out: &mut Vec<Match>) {
         match ip {
             IpAddr::V4(v4) => {
                 let bits = u32::from(v4);
+                let covered = self.v4_blocks.contains(v4_block(bits));
+                if covered && let Some(ids) = self.v4_addresses.get(&bits) {
+                    self.push(query, MatchKind::Ip, ids.as_slice(), out);
+                }
                 for (prefix, networks) in &self.v4_networks {
+                    if *prefix >= V4_COVERED_PREFIX && !covered {
+                        continue;
+                    }
                     if let Some(ids) = networks.get(&mask_v4(bits, *prefix)) {
-                        self.push(query, MatchKind::Cidr, ids, out);
+                        self.push(query, MatchKind::Cidr, ids.as_slice(), out);
                     }
                 }
             }
             IpAddr::V6(v6) => {
                 let bits = u128::from(v6);
+                let covered = self.v6_blocks.contains(v6_block(bits));
+                if covered && let Some(ids) = self.v6_addresses.get(&bits) {
+                    self.push(query, MatchKind::Ip, ids.as_slice(), out);
+                }
                 for (prefix, networks) in &self.v6_networks {
+                    if *prefix >= V6_COVERED_PREFIX && !covered {
+                        continue;
+                    }
                     if let Some(ids) = networks.get(&mask_v6(bits, *prefix)) {
-                        self.push(query, MatchKind::Cidr, ids, out);
+                        self.push(query, MatchKind::Cidr, ids.as_slice(), out);
                     }
                 }
             }
@@ -399,13 +617,7 @@ impl IntelIndex {
 
     fn push(&self, query: usize, kind: MatchKind, ids: &[u32], out: &mut Vec<Match>) {
         for &id in ids {
-            let base = u32::from(self.confidence[id as usize]);
-            out.push(Match {
-                query,
-                kind,
-                indicator: id,
-                confidence: (base * kind.weight() / 100) as u8,
-            });
+            out.push(Match::new(query, kind, id, self.confidence[id as usize]));
         }
     }
 }

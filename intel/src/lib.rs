@@ -7,6 +7,7 @@
 //!   [`MatchKind::Parent`], [`MatchKind::Ip`], [`MatchKind::Cidr`] and, apart and weaker,
 //!   [`MatchKind::CrossSuffix`].
 //! - [`FeedStore`]: loaded feeds kept under `<home>/intel/`.
+//! - [`fetch`]: feeds over http(s), with a timeout, a size limit and a cache ([`load_url`]).
 //!
 //! ```
 //! use std::time::SystemTime;
@@ -24,14 +25,18 @@
 
 use std::path::{Path, PathBuf};
 
+mod block_filter;
 pub mod feed;
 pub mod feeds;
+pub mod fetch;
 pub mod host;
 pub mod index;
 pub mod indicator;
+mod label_table;
 pub mod store;
 
 pub use feed::{Feed, FeedKind, FeedSummary, RejectKind, Rejected};
+pub use fetch::{FetchOptions, Fetched, Freshness};
 pub use index::{CROSS_SUFFIX_MIN_LABEL, IntelIndex, Match, MatchKind};
 pub use indicator::{Indicator, IndicatorType, IndicatorValue};
 pub use store::FeedStore;
@@ -78,6 +83,38 @@ pub enum IntelError {
         "feed name {0:?}: use 1 to 100 letters, digits, '.', '_' or '-', not starting with '.'"
     )]
     FeedName(String),
+    /// A feed address that is not an http(s) URL.
+    #[error("{url}: {reason}")]
+    Url {
+        /// The address as given.
+        url: String,
+        /// What is wrong.
+        reason: String,
+    },
+    /// The server could not be reached, or the transfer broke off, and nothing was cached.
+    #[error("{url}: {reason}; check the address and the network, or download the file and load it")]
+    Fetch {
+        /// The URL.
+        url: String,
+        /// What failed.
+        reason: String,
+    },
+    /// The server answered with an error status.
+    #[error("{url}: the server answered {status}; check the address (and any key the feed needs)")]
+    HttpStatus {
+        /// The URL.
+        url: String,
+        /// Code and reason (`404 Not Found`).
+        status: String,
+    },
+    /// The feed is over the size limit; nothing past the limit was read.
+    #[error("{url}: the feed is larger than the limit of {limit} bytes; raise it with --max-size")]
+    TooLarge {
+        /// The URL.
+        url: String,
+        /// The limit, in bytes.
+        limit: u64,
+    },
 }
 
 impl IntelError {
@@ -102,13 +139,43 @@ pub fn load_file(
     loaded_at: std::time::SystemTime,
 ) -> Result<Feed, IntelError> {
     let bytes = std::fs::read(path).map_err(|err| IntelError::io(path, err))?;
-    let origin = path.display().to_string();
-    let (text, bad_lines) = decode_lines(&bytes);
+    load_bytes(&bytes, &path.display().to_string(), kind, name, loaded_at)
+}
+
+/// Fetches a feed from an http(s) URL (see [`fetch`]) and loads it under `name`, the URL as its
+/// source. The [`Freshness`] says whether the bytes were downloaded, confirmed current (`304`), or
+/// taken from the cache because the server could not be reached: callers must report the last.
+///
+/// # Errors
+/// As [`fetch::fetch`] and [`load_file`].
+pub fn load_url(
+    url: &str,
+    kind: Option<FeedKind>,
+    name: &str,
+    loaded_at: std::time::SystemTime,
+    options: &FetchOptions,
+) -> Result<(Feed, Freshness), IntelError> {
+    let fetched = fetch::fetch(url, options)?;
+    let feed = load_bytes(&fetched.bytes, url, kind, name, loaded_at)?;
+    Ok((feed, fetched.freshness))
+}
+
+/// Loads feed bytes read from `origin` (a file or URL, named in errors and kept as the source).
+fn load_bytes(
+    bytes: &[u8],
+    origin: &str,
+    kind: Option<FeedKind>,
+    name: &str,
+    loaded_at: std::time::SystemTime,
+) -> Result<Feed, IntelError> {
+    let (text, bad_lines) = decode_lines(bytes);
     let kind = match kind {
         Some(kind) => kind,
-        None => FeedKind::detect(&text).ok_or_else(|| IntelError::UnknownFormat(origin.clone()))?,
+        None => {
+            FeedKind::detect(&text).ok_or_else(|| IntelError::UnknownFormat(origin.to_owned()))?
+        }
     };
-    let mut feed = Feed::load(kind, name, &origin, &text, loaded_at)?;
+    let mut feed = Feed::load(kind, name, origin, &text, loaded_at)?;
     if !bad_lines.is_empty() {
         feed.rejected
             .extend(bad_lines.into_iter().map(|line| Rejected {

@@ -31,6 +31,7 @@ pub fn events_schema() -> SchemaRef {
         text("source_format", false),
         text("source_file", false),
         Field::new("source_line", DataType::Int64, false),
+        text("sensor", true),
         text("client_ip", true),
         text("server_ip", true),
         text("query", false),
@@ -79,8 +80,14 @@ impl EventRows {
         self.events.is_empty()
     }
 
-    /// Builds the `events` batch and empties the collector.
-    pub fn finish(&mut self, format: &str, file: &str) -> Result<RecordBatch, ArrowError> {
+    /// Builds the `events` batch and empties the collector; every row gets the same format, file
+    /// and sensor.
+    pub fn finish(
+        &mut self,
+        format: &str,
+        file: &str,
+        sensor: Option<&str>,
+    ) -> Result<RecordBatch, ArrowError> {
         let events = std::mem::take(&mut self.events);
         let raws: Vec<&[u8]> = events.iter().map(|(_, e)| e.query_raw.as_slice()).collect();
         let names: NormalizedBatch = dnshunt_features::normalize_bytes(&raws);
@@ -91,7 +98,7 @@ impl EventRows {
         let mut last_seen = TimestampMicrosecondBuilder::with_capacity(n).with_timezone("UTC");
         let mut count = Int64Builder::with_capacity(n);
         let mut source_line = Int64Builder::with_capacity(n);
-        let mut strings: Vec<StringBuilder> = (0..13).map(|_| StringBuilder::new()).collect();
+        let mut strings: Vec<StringBuilder> = (0..14).map(|_| StringBuilder::new()).collect();
         let mut answers = ListBuilder::new(StringBuilder::new());
         let mut valid = BooleanBuilder::with_capacity(n);
         for ((line, e), name) in events.iter().zip(names.iter()) {
@@ -101,9 +108,10 @@ impl EventRows {
             last_seen.append_option(e.last_seen);
             count.append_option(e.count);
             source_line.append_value(i64::try_from(*line).unwrap_or(i64::MAX));
-            let row: [Option<&str>; 13] = [
+            let row: [Option<&str>; 14] = [
                 Some(format),
                 Some(file),
+                sensor,
                 e.client_ip.as_deref(),
                 e.server_ip.as_deref(),
                 Some(name.query),
@@ -132,7 +140,8 @@ impl EventRows {
             s.next()
                 .ok_or_else(|| ArrowError::SchemaError("column count".into()))
         };
-        let (fmt, file, client, server, query, raw, qtype, rcode) = (
+        let (fmt, file, sensor, client, server, query, raw, qtype, rcode) = (
+            next()?,
             next()?,
             next()?,
             next()?,
@@ -152,6 +161,7 @@ impl EventRows {
             fmt,
             file,
             Arc::new(source_line.finish()),
+            sensor,
             client,
             server,
             query,

@@ -20,6 +20,8 @@ pub enum Format {
     Bind,
     /// dnsmasq `log-queries` syslog lines.
     Dnsmasq,
+    /// CSV with a header line; columns mapped by name.
+    Csv,
 }
 
 impl Format {
@@ -33,6 +35,7 @@ impl Format {
             Self::Suricata => "suricata",
             Self::Bind => "bind",
             Self::Dnsmasq => "dnsmasq",
+            Self::Csv => "csv",
         }
     }
 
@@ -55,6 +58,14 @@ impl Format {
                 }
             }
             let Ok(serde_json::Value::Object(map)) = serde_json::from_slice(line) else {
+                // A CSV header names a query column; only the first line can be the header.
+                let csv = std::str::from_utf8(line).is_ok_and(|text| {
+                    text.contains(',')
+                        && crate::sources::csv::CsvColumns::default().header_has_query(text)
+                });
+                if csv {
+                    return Some(Self::Csv);
+                }
                 continue;
             };
             if map.contains_key("event_type") {
@@ -89,8 +100,9 @@ impl FromStr for Format {
             "suricata" | "eve" => Ok(Self::Suricata),
             "bind" => Ok(Self::Bind),
             "dnsmasq" => Ok(Self::Dnsmasq),
+            "csv" => Ok(Self::Csv),
             other => Err(format!(
-                "unknown format `{other}`; use auto, cof, zeek-tsv, zeek-json, suricata, bind or dnsmasq"
+                "unknown format `{other}`; use auto, cof (pdns), zeek-tsv (zeek), zeek-json, suricata, bind, dnsmasq or csv"
             )),
         }
     }

@@ -1,22 +1,35 @@
 //! DNS log sources into Delta Lake tables, `DataFusion` SQL with dnshunt functions, and detection over the lake.
 //!
-//! Today: the sources. [`read_path`] reads a file, a folder or a `.gz` file in any supported
-//! [`Format`] (sniffed with [`Format::Auto`]), in bounded chunks, and hands each chunk to the caller
-//! as two Arrow record batches shaped like the `events` and `quarantine` tables. Every record ends
-//! in exactly one of them: `records_read == events + quarantined`.
+//! - Sources: [`read_path`] reads a file, a folder or a `.gz` file in any supported [`Format`]
+//!   (sniffed with [`Format::Auto`]), in bounded chunks, as Arrow batches shaped like the `events`
+//!   and `quarantine` tables. Every record ends in exactly one of them:
+//!   `records_read == events + quarantined`.
+//! - Tables: [`ingest`] commits those chunks to Delta tables under `<home>/lake/` and records each
+//!   file in `ingest_ledger`, so the same content is never ingested twice.
+//! - SQL: [`sql`] runs `DataFusion` over the tables with dnshunt's [`Functions`].
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
 pub mod batch;
 pub mod event;
 pub mod format;
+pub mod functions;
+pub mod indicators;
+pub mod ingest;
 pub mod lines;
 pub mod read;
 pub mod sources;
+pub mod sql;
+pub mod tables;
 
 pub use batch::{events_schema, quarantine_schema};
+/// The Arrow version the lake's batches use, for callers that render them.
+pub use deltalake::arrow;
 pub use event::{Event, Parsed};
 pub use format::Format;
+pub use functions::Functions;
+pub use ingest::{FileOutcome, IngestReport, Progress, ingest};
 pub use read::{Chunk, FileReport, ReadOptions, ReadReport, read_path};
+pub use sql::{TableInfo, list_tables, sql};
 
 /// Errors that stop reading a whole file or folder (a bad record never does: it is quarantined).
 #[derive(Debug, thiserror::Error)]
@@ -31,7 +44,7 @@ pub enum LakeError {
     },
     /// `--format auto` found nothing it recognises in the first lines.
     #[error(
-        "{path}: cannot tell the log format from its first lines; pass --format (cof, zeek-tsv, zeek-json, suricata, bind, dnsmasq)"
+        "{path}: cannot tell the log format from its first lines; pass --format (cof, zeek-tsv, zeek-json, suricata, bind, dnsmasq, csv)"
     )]
     UnknownFormat {
         /// The file.
@@ -43,4 +56,10 @@ pub enum LakeError {
     /// The caller's chunk handler failed.
     #[error("{0}")]
     Sink(String),
+    /// A Delta table could not be read or written.
+    #[error("lake table {0}")]
+    Table(String),
+    /// A SQL query failed to plan or run.
+    #[error("SQL: {0}")]
+    Sql(String),
 }

@@ -10,9 +10,10 @@ use crate::event::Parsed;
 use crate::format::Format;
 use crate::lines::{self, Line, Lines};
 use crate::sources;
+use crate::sources::csv::CsvColumns;
 
 /// How to read.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct ReadOptions {
     /// The format, or [`Format::Auto`] to sniff each file.
     pub format: Format,
@@ -20,6 +21,10 @@ pub struct ReadOptions {
     pub chunk_rows: usize,
     /// Longest line kept; longer lines are quarantined with their first bytes.
     pub max_line_bytes: usize,
+    /// Which CSV columns hold which fields ([`Format::Csv`]).
+    pub csv: CsvColumns,
+    /// The sensor or resolver that wrote the logs, stored in every row's `sensor` column.
+    pub sensor: Option<String>,
 }
 
 impl Default for ReadOptions {
@@ -28,6 +33,8 @@ impl Default for ReadOptions {
             format: Format::Auto,
             chunk_rows: 65_536,
             max_line_bytes: 1 << 20,
+            csv: CsvColumns::default(),
+            sensor: None,
         }
     }
 }
@@ -102,7 +109,7 @@ fn io_error(path: &Path, source: std::io::Error) -> LakeError {
     }
 }
 
-fn collect_files(path: &Path, out: &mut Vec<PathBuf>) -> Result<(), LakeError> {
+pub(crate) fn collect_files(path: &Path, out: &mut Vec<PathBuf>) -> Result<(), LakeError> {
     let meta = std::fs::metadata(path).map_err(|e| io_error(path, e))?;
     if !meta.is_dir() {
         out.push(path.to_path_buf());
@@ -157,7 +164,7 @@ fn modified_year(path: &Path) -> i32 {
         .map_or(1970, |t| t.year())
 }
 
-fn read_file(
+pub(crate) fn read_file(
     path: &Path,
     options: &ReadOptions,
     sink: &mut dyn FnMut(Chunk) -> Result<(), LakeError>,
@@ -166,7 +173,7 @@ fn read_file(
         Format::Auto => sniff(path, options.max_line_bytes)?,
         format => format,
     };
-    let Some(mut source) = sources::for_format(format, modified_year(path)) else {
+    let Some(mut source) = sources::for_format(format, modified_year(path), &options.csv) else {
         return Err(LakeError::UnknownFormat {
             path: path.display().to_string(),
         });
@@ -232,14 +239,14 @@ fn read_file(
         }
         if events.len() + quarantine.len() >= options.chunk_rows.max(1) {
             sink(Chunk {
-                events: events.finish(format.as_str(), &name)?,
+                events: events.finish(format.as_str(), &name, options.sensor.as_deref())?,
                 quarantine: quarantine.finish()?,
             })?;
         }
     }
     if !events.is_empty() || !quarantine.is_empty() {
         sink(Chunk {
-            events: events.finish(format.as_str(), &name)?,
+            events: events.finish(format.as_str(), &name, options.sensor.as_deref())?,
             quarantine: quarantine.finish()?,
         })?;
     }

@@ -4,13 +4,14 @@
 use dnshunt_lake::{Chunk, Format, ReadOptions, read_path};
 use proptest::prelude::*;
 
-const FORMATS: [Format; 6] = [
+const FORMATS: [Format; 7] = [
     Format::Cof,
     Format::ZeekTsv,
     Format::ZeekJson,
     Format::Suricata,
     Format::Bind,
     Format::Dnsmasq,
+    Format::Csv,
 ];
 
 /// Lines mixing junk with fragments of real records, so parsers get past their first checks.
@@ -38,7 +39,7 @@ proptest! {
         let newlines = content.split(|&b| b == b'\n').count() as u64 - 1;
         let expected = newlines + u64::from(content.last().is_some_and(|&b| b != b'\n'));
         for format in FORMATS {
-            let options = ReadOptions { format, chunk_rows: 7, max_line_bytes: 150 };
+            let options = ReadOptions { format, chunk_rows: 7, max_line_bytes: 150, ..ReadOptions::default() };
             let mut rows = 0_u64;
             let report = read_path(&path, &options, &mut |chunk: Chunk| {
                 rows += (chunk.events.num_rows() + chunk.quarantine.num_rows()) as u64;

@@ -19,6 +19,7 @@ fn read(
         format,
         chunk_rows: 2,
         max_line_bytes,
+        ..ReadOptions::default()
     };
     let report = read_path(path, &options, &mut |chunk: Chunk| {
         let q: &RecordBatch = &chunk.quarantine;

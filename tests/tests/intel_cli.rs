@@ -331,12 +331,8 @@ fn usage_errors_exit_2() {
     let list = feed("list.txt");
     let cases: [(&[&str], &str); 6] = [
         (
-            &[
-                "intel",
-                "load",
-                "https://urlhaus.abuse.ch/downloads/csv_recent/",
-            ],
-            "http(s)",
+            &["intel", "load", "ftp://feeds.example.org/urlhaus.csv"],
+            "only http:// and https:// URLs",
         ),
         (
             &["intel", "load", "/nonexistent/feed.csv"],

@@ -75,7 +75,7 @@ fn scores_batches_and_single_names_with_the_builtin_model() {
         models["feature_schema"]
             .as_str()
             .unwrap()
-            .starts_with("v2-")
+            .starts_with("v3-")
     );
     assert_eq!(
         http(server.port, "GET", "/readyz", &[], b"")

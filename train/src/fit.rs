@@ -11,10 +11,11 @@ use dnshunt_datasets::labelled::Label;
 use dnshunt_models::classifier::Params;
 use dnshunt_models::evaluate::Evaluation;
 use dnshunt_models::fit::{FitOptions, Trained, TrainingData};
-use dnshunt_models::registry::Registry;
-use dnshunt_models::runs::RunStore;
+use dnshunt_models::registry::{Registry, VersionRecord};
+use dnshunt_models::runs::{ARTEFACTS_DIR, RunRecord, RunStore};
 
 use crate::dataset::{parse_family_file, user_sources};
+use crate::mlflow::{self, Client, MlflowArgs};
 
 /// `fit` flags.
 #[derive(clap::Args)]
@@ -37,6 +38,17 @@ pub struct FitArgs {
     /// At most this many benign domains (all by default): for quick experiments.
     #[arg(long)]
     pub max_benign: Option<usize>,
+    #[command(flatten)]
+    pub mlflow: MlflowArgs,
+    /// The experiment to log to (help text spelled out, as for `--mlflow-uri`).
+    #[arg(
+        long,
+        env = "MLFLOW_EXPERIMENT_NAME",
+        value_name = "NAME",
+        default_value = mlflow::DEFAULT_EXPERIMENT,
+        help = "The MLflow experiment to log the run to (with --mlflow-uri)"
+    )]
+    pub mlflow_experiment: String,
 }
 
 /// The splits of a dataset as the models crate takes them.
@@ -97,6 +109,8 @@ pub fn train(args: &FitArgs) -> Result<(Dataset, Trained, bool)> {
 }
 
 pub fn run(args: &FitArgs, home: &Path) -> Result<ExitCode> {
+    // A bad URL is a usage error found before minutes of fitting, not after.
+    let mlflow = args.mlflow.client()?;
     let mut tags = BTreeMap::new();
     tags.insert("command".to_owned(), "fit".to_owned());
     tags.insert("algorithm".to_owned(), args.algorithm.clone());
@@ -110,7 +124,20 @@ pub fn run(args: &FitArgs, home: &Path) -> Result<ExitCode> {
     let (dataset, trained, problems) = match train(args) {
         Ok(done) => done,
         Err(err) => {
-            run.fail(&format!("{err:#}"))?;
+            let record = run.fail(&format!("{err:#}"))?;
+            if let Some(client) = &mlflow {
+                // The fit error is what the user must see; the mirror's own failure is noted.
+                let artefacts = RunStore::open(home).run_dir(&record.id).join(ARTEFACTS_DIR);
+                if let Err(mirror) = mlflow::log_run(
+                    client,
+                    &args.mlflow_experiment,
+                    &record,
+                    &artefacts,
+                    &BTreeMap::new(),
+                ) {
+                    eprintln!("dnshunt-train: the failed run was not logged to MLflow: {mirror:#}");
+                }
+            }
             return Err(err);
         }
     };
@@ -126,11 +153,73 @@ pub fn run(args: &FitArgs, home: &Path) -> Result<ExitCode> {
     println!("run {}", record.id);
     println!("version dga/{}", version.version);
     print_evaluation(&trained.evaluation);
-    Ok(if problems {
+    let mut failed = problems;
+    if let Some(client) = &mlflow {
+        match mirror(client, args, home, &record, &trained, &version) {
+            Ok(()) => {}
+            Err(err) => {
+                eprintln!("dnshunt-train: {err:#}");
+                eprintln!(
+                    "dnshunt-train: run {} and version dga/{} are kept locally; fix the server \
+                     and fit again with --mlflow-uri to log a run there",
+                    record.id, version.version
+                );
+                failed = true;
+            }
+        }
+    }
+    Ok(if failed {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// Logs the ended run to the `MLflow` server and registers its model there as well.
+fn mirror(
+    client: &Client,
+    args: &FitArgs,
+    home: &Path,
+    record: &RunRecord,
+    trained: &Trained,
+    version: &VersionRecord,
+) -> Result<()> {
+    let manifest = trained.model.manifest();
+    let code = &manifest.code_version;
+    let tags = BTreeMap::from([
+        (
+            "dnshunt_dataset_manifest_hash".to_owned(),
+            manifest.dataset_manifest_hash.clone(),
+        ),
+        (
+            "dnshunt_feature_schema".to_owned(),
+            manifest.feature_schema_id.clone(),
+        ),
+        (
+            "dnshunt_code_version".to_owned(),
+            match &code.git_describe {
+                Some(describe) => format!("{} ({describe})", code.crate_version),
+                None => code.crate_version.clone(),
+            },
+        ),
+        (
+            "dnshunt_model_version".to_owned(),
+            format!("{}/{}", version.name, version.version),
+        ),
+    ]);
+    let artefacts = RunStore::open(home).run_dir(&record.id).join(ARTEFACTS_DIR);
+    let logged = mlflow::log_run(client, &args.mlflow_experiment, record, &artefacts, &tags)?;
+    println!(
+        "mlflow run {} in experiment {} (id {}) at {}",
+        logged.run_id,
+        args.mlflow_experiment,
+        logged.experiment_id,
+        client.base()
+    );
+    let registered =
+        mlflow::register_version(client, &version.name, &logged, version.version, &record.id)?;
+    println!("mlflow version {}/{}", registered.name, registered.version);
+    Ok(())
 }
 
 /// The headline metrics, one a line, then recall per family.

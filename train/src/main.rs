@@ -3,6 +3,7 @@
 mod compare;
 mod dataset;
 mod fit;
+mod mlflow;
 mod registry_cmd;
 mod report;
 

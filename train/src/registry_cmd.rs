@@ -7,6 +7,8 @@ use anyhow::{Result, bail};
 use dnshunt_models::registry::Registry;
 use dnshunt_models::runs::RunStore;
 
+use crate::mlflow::{self, MlflowArgs};
+
 /// `promote` arguments.
 #[derive(clap::Args)]
 pub struct PromoteArgs {
@@ -17,9 +19,12 @@ pub struct PromoteArgs {
     /// The alias to move (`champion`, `challenger`).
     #[arg(long, default_value = "champion")]
     pub alias: String,
+    #[command(flatten)]
+    pub mlflow: MlflowArgs,
 }
 
 pub fn promote(args: &PromoteArgs, home: &Path) -> Result<ExitCode> {
+    let mlflow = args.mlflow.client()?;
     let registry = Registry::open(home);
     let before = registry.aliases(&args.model)?.get(&args.alias).copied();
     let record = registry.set_alias(&args.model, &args.alias, args.version)?;
@@ -30,7 +35,41 @@ pub fn promote(args: &PromoteArgs, home: &Path) -> Result<ExitCode> {
         ),
         None => println!("{}@{}: version {}", args.model, args.alias, record.version),
     }
-    Ok(ExitCode::SUCCESS)
+    let Some(client) = mlflow else {
+        return Ok(ExitCode::SUCCESS);
+    };
+    let run_id = registry
+        .versions(&args.model)?
+        .into_iter()
+        .find(|v| v.version == record.version)
+        .and_then(|v| v.run_id);
+    match mlflow::set_alias(
+        &client,
+        &args.model,
+        &args.alias,
+        record.version,
+        run_id.as_deref(),
+    ) {
+        Ok(target) => {
+            println!(
+                "mlflow {}@{}: version {} ({})",
+                target.name,
+                args.alias,
+                target.version,
+                client.base()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(err) => {
+            eprintln!("dnshunt-train: {err:#}");
+            eprintln!(
+                "dnshunt-train: the local alias {}@{} is moved; run this promote again once the \
+                 server is fixed",
+                args.model, args.alias
+            );
+            Ok(ExitCode::from(1))
+        }
+    }
 }
 
 pub fn versions(home: &Path) -> Result<ExitCode> {

@@ -3,13 +3,15 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::time::SystemTime;
+use std::time::{Duration, SystemTime};
 
 use anyhow::{Context, Result, bail};
 use clap::{Subcommand, ValueEnum};
+use dnshunt_intel::fetch::{is_url, name_from_url};
 use dnshunt_intel::store::{check_name, name_from_path};
 use dnshunt_intel::{
-    Feed, FeedKind, FeedStore, FeedSummary, IntelIndex, MatchKind, RejectKind, load_file,
+    Feed, FeedKind, FeedStore, FeedSummary, FetchOptions, Freshness, IntelIndex, MatchKind,
+    RejectKind, load_file, load_url,
 };
 
 use crate::output::{Format, Table, Value};
@@ -23,7 +25,8 @@ pub struct Args {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Load feed files into <home>/intel/; a feed loaded again under the same name is replaced.
+    /// Load feed files or http(s) URLs into <home>/intel/; a feed loaded again under the same
+    /// name is replaced.
     #[command(after_help = LOAD_HELP)]
     Load(LoadArgs),
     /// List the loaded feeds and what they hold.
@@ -37,8 +40,11 @@ const LOAD_HELP: &str = "\
 Formats: urlhaus (CSV dump, 8- or 9-column layout), urlhaus-hosts (URLhaus hostfile), threatfox
 (CSV or JSON export), stix (STIX 2.1 bundle), list (domains, IPs, CIDRs), hosts (hosts file).
 Records that cannot be loaded are printed to standard error with their line (or STIX/ThreatFox
-id) and kept in the stored feed; the exit code is then 1. Feeds are files: download them first
-(http(s) URLs are refused). See docs/intel.md.";
+id) and kept in the stored feed; the exit code is then 1.
+http(s) URLs are fetched with --timeout and --max-size and cached under <home>/intel/cache/: the
+next load sends the cached ETag / Last-Modified and reuses the copy on 304 Not Modified. When the
+server cannot be reached (or answers 5xx), the cached copy is loaded and a warning says so; 4xx
+answers and feeds over the size limit are errors. See docs/intel.md.";
 
 const MATCH_HELP: &str = "\
 Output columns: query, match (exact, parent, ip, cidr, cross_suffix), indicator, type, feed,
@@ -74,16 +80,46 @@ impl FeedArg {
 
 #[derive(clap::Args)]
 struct LoadArgs {
-    /// Feed files.
-    #[arg(required = true, value_name = "PATH")]
+    /// Feed files, or http(s) URLs to fetch.
+    #[arg(required = true, value_name = "PATH_OR_URL")]
     paths: Vec<PathBuf>,
     /// Format of the files.
     #[arg(long, value_enum, default_value = "auto")]
     feed: FeedArg,
-    /// Name to store the feed under (default: the file name without extension). Only with one
-    /// file.
+    /// Name to store the feed under (default: the file name without extension; for a URL, its
+    /// last path segment). Only with one file.
     #[arg(long)]
     name: Option<String>,
+    /// Seconds to wait for a server to connect and for each read, for URLs.
+    #[arg(long, value_name = "SECONDS", default_value = "30", value_parser = parse_seconds)]
+    timeout: Duration,
+    /// Largest feed fetched from a URL, in bytes or with a K, M or G suffix (powers of 1024).
+    #[arg(long, value_name = "SIZE", default_value = "512M", value_parser = parse_size)]
+    max_size: u64,
+}
+
+fn parse_seconds(text: &str) -> Result<Duration, String> {
+    text.parse::<f64>()
+        .ok()
+        .filter(|s| s.is_finite() && *s > 0.0 && *s <= 86_400.0)
+        .map(Duration::from_secs_f64)
+        .ok_or_else(|| format!("{text:?} is not a number of seconds above 0 (at most 86400)"))
+}
+
+fn parse_size(text: &str) -> Result<u64, String> {
+    let upper = text.trim().to_ascii_uppercase();
+    let (digits, shift) = match upper.strip_suffix(['K', 'M', 'G']) {
+        Some(digits) if upper.ends_with('K') => (digits, 10),
+        Some(digits) if upper.ends_with('M') => (digits, 20),
+        Some(digits) => (digits, 30),
+        None => (upper.as_str(), 0),
+    };
+    digits
+        .parse::<u64>()
+        .ok()
+        .filter(|&n| n > 0)
+        .and_then(|n| n.checked_mul(1 << shift))
+        .ok_or_else(|| format!("{text:?} is not a size: give bytes, or a number with K, M or G"))
 }
 
 #[derive(clap::Args)]
@@ -113,7 +149,14 @@ struct MatchArgs {
 pub fn run(args: &Args, home: &Path) -> Result<ExitCode> {
     let store = FeedStore::new(home);
     match &args.command {
-        Command::Load(load) => run_load(load, &store),
+        Command::Load(load) => {
+            let fetch = FetchOptions {
+                timeout: load.timeout,
+                max_bytes: load.max_size,
+                ..FetchOptions::new(home)
+            };
+            run_load(load, &store, &fetch)
+        }
         Command::List(list) => run_list(list, &store),
         Command::Match(matching) => run_match(matching, &store),
     }
@@ -122,31 +165,57 @@ pub fn run(args: &Args, home: &Path) -> Result<ExitCode> {
 /// Rejected records printed per feed; the rest stay in the stored feed.
 const SHOWN_REJECTS: usize = 50;
 
-fn run_load(args: &LoadArgs, store: &FeedStore) -> Result<ExitCode> {
+/// A feed to load: a file, or a URL (given as text: URLs are never paths).
+enum Source<'a> {
+    File(&'a Path),
+    Url(&'a str),
+}
+
+fn run_load(args: &LoadArgs, store: &FeedStore, fetch: &FetchOptions) -> Result<ExitCode> {
     if args.name.is_some() && args.paths.len() > 1 {
         bail!("--name names one feed; load the files one at a time to name each");
     }
+    let mut sources: Vec<Source> = Vec::new();
     let mut names: Vec<String> = Vec::new();
     for path in &args.paths {
-        let shown = path.to_string_lossy();
-        if shown.starts_with("http://") || shown.starts_with("https://") {
-            bail!(
-                "{shown}: fetching feeds over http(s) is not supported; download the file and \
-                 load it from disk"
-            );
-        }
-        let name = args.name.clone().unwrap_or_else(|| name_from_path(path));
+        let source = match path.to_str() {
+            Some(text) if is_url(text) => Source::Url(text),
+            _ => Source::File(path),
+        };
+        let name = match (&args.name, &source) {
+            (Some(name), _) => name.clone(),
+            (None, Source::File(path)) => name_from_path(path),
+            (None, Source::Url(url)) => name_from_url(url)?,
+        };
         check_name(&name)?;
         if names.contains(&name) {
             bail!("two files would be stored as feed {name:?}; load one of them with --name OTHER");
         }
         names.push(name);
+        sources.push(source);
     }
     let mut out = std::io::stdout().lock();
     let mut err = std::io::stderr().lock();
     let mut code = ExitCode::SUCCESS;
-    for (path, name) in args.paths.iter().zip(&names) {
-        let feed = load_file(path, args.feed.kind(), name, SystemTime::now())?;
+    for (source, name) in sources.iter().zip(&names) {
+        let (feed, note) = match source {
+            Source::File(path) => (
+                load_file(path, args.feed.kind(), name, SystemTime::now())?,
+                String::new(),
+            ),
+            Source::Url(url) => {
+                let (feed, freshness) =
+                    load_url(url, args.feed.kind(), name, SystemTime::now(), fetch)?;
+                if let Freshness::Stale { fetched_at, reason } = &freshness {
+                    writeln!(
+                        err,
+                        "warning: {url}: {reason}; loaded the cached copy fetched at {fetched_at}, \
+                         which may be out of date"
+                    )?;
+                }
+                (feed, freshness_note(&freshness))
+            }
+        };
         store.save(&feed).with_context(|| {
             format!(
                 "storing feed {name:?} under {} (check --home)",
@@ -156,7 +225,7 @@ fn run_load(args: &LoadArgs, store: &FeedStore) -> Result<ExitCode> {
         let summary = feed.summary();
         writeln!(
             out,
-            "loaded {} ({}) from {}: {} indicators ({} domains, {} ips, {} cidrs), {} malformed, {} unsupported",
+            "loaded {} ({}) from {}{note}: {} indicators ({} domains, {} ips, {} cidrs), {} malformed, {} unsupported",
             summary.name,
             summary.kind,
             summary.source,
@@ -173,6 +242,17 @@ fn run_load(args: &LoadArgs, store: &FeedStore) -> Result<ExitCode> {
         }
     }
     Ok(code)
+}
+
+/// How a fetched feed was obtained, for the `loaded ...` line.
+fn freshness_note(freshness: &Freshness) -> String {
+    match freshness {
+        Freshness::Downloaded => " (downloaded)".to_owned(),
+        Freshness::NotModified => " (not modified: cached copy)".to_owned(),
+        Freshness::Stale { fetched_at, .. } => {
+            format!(" (server unreachable: cached copy of {fetched_at})")
+        }
+    }
 }
 
 fn report_rejected(err: &mut impl Write, feed: &Feed, store: &FeedStore) -> Result<()> {

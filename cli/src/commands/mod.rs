@@ -3,5 +3,8 @@
 pub mod dga;
 pub mod features;
 pub mod home;
+pub mod ingest;
 pub mod intel;
+pub mod sql;
+pub mod tables;
 pub mod typo;

@@ -4,12 +4,12 @@ use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use clap::Subcommand;
 use dnshunt_features::normalize_bytes;
 use dnshunt_typosquat::{Data, Fuzzer, LookalikeIndex, Permuter, Watchlist};
 
-use crate::input::read_names;
+use crate::input::{read_names, read_text};
 use crate::output::{Format, Table, Value};
 
 /// Typosquat commands.
@@ -83,15 +83,6 @@ pub fn run(args: &Args, home: &Path) -> Result<ExitCode> {
         Command::Permute(args) => permute(args),
         Command::Match(args) => lookalikes(args, home),
     }
-}
-
-fn read_text(path: &Path) -> Result<String> {
-    std::fs::read_to_string(path).with_context(|| {
-        format!(
-            "cannot read {} (give a readable UTF-8 file)",
-            path.display()
-        )
-    })
 }
 
 fn permute(args: &PermuteArgs) -> Result<ExitCode> {

@@ -13,6 +13,7 @@ use dnshunt_features::dictionary::{Dictionary, MIN_WORD_LEN};
 use dnshunt_features::ngram::TrigramCounts;
 use dnshunt_features::normalize;
 use dnshunt_features::vector::BUILTIN_WORD_LIST;
+use dnshunt_features::words::segment_words;
 use flate2::Compression;
 use flate2::write::GzEncoder;
 
@@ -47,10 +48,13 @@ enum Command {
         #[arg(long, default_value = "features/data/benign_trigrams.tsv")]
         out: PathBuf,
     },
-    /// English words that occur in benign names, from the language-model quarter.
+    /// English words that occur in benign names, and how often benign names are made of each,
+    /// from the language-model quarter.
     BenignWords {
         #[arg(long, default_value = "features/data/benign_words.txt")]
         out: PathBuf,
+        #[arg(long, default_value = "features/data/benign_word_counts.tsv")]
+        counts_out: PathBuf,
     },
     /// DGA trigram counts, from generator output on dates the datasets never use.
     DgaNgram {
@@ -161,6 +165,47 @@ fn benign_words(out: &std::path::Path) -> Result<()> {
     Ok(())
 }
 
+/// How often each word is used when the labels of the language-model quarter are cut into their
+/// best segmentation (most letters covered by words, then fewest words): the benign side of the
+/// word likelihood features.
+fn benign_word_counts(out: &std::path::Path) -> Result<()> {
+    let dictionary = Dictionary::from_word_list(BUILTIN_WORD_LIST)?;
+    let domains = benign::hsts_preload_domains()?;
+    let batch = normalize(&domains);
+    let mut counts: std::collections::BTreeMap<&str, u32> = std::collections::BTreeMap::new();
+    let mut labels = 0;
+    for name in batch.iter() {
+        let (Some(registered), Some(label)) = (name.registered_domain, name.domain_label) else {
+            continue;
+        };
+        if !partition::is_language_model_domain(registered) {
+            continue;
+        }
+        labels += 1;
+        for word in segment_words(&dictionary, label) {
+            *counts.entry(word).or_default() += 1;
+        }
+    }
+    let mut body = format!(
+        "# word<TAB>count: words of english_words.txt in the best segmentation (most letters\n\
+         # covered, then fewest words) of the {labels} language-model-quarter domain labels of the\n\
+         # HSTS preload list; regenerate: make data\n"
+    );
+    for (word, count) in &counts {
+        body.push_str(word);
+        body.push('\t');
+        body.push_str(&count.to_string());
+        body.push('\n');
+    }
+    std::fs::write(out, body).with_context(|| format!("writing {}", out.display()))?;
+    eprintln!(
+        "{} words from {labels} labels -> {}",
+        counts.len(),
+        out.display()
+    );
+    Ok(())
+}
+
 fn main() -> Result<()> {
     match Cli::parse().command {
         Command::Hsts { bin, out } => {
@@ -223,7 +268,10 @@ fn main() -> Result<()> {
             eprintln!("{} labels -> {}", counts.labels(), out.display());
         }
         Command::DgaNgram { out } => dga_ngram(&out)?,
-        Command::BenignWords { out } => benign_words(&out)?,
+        Command::BenignWords { out, counts_out } => {
+            benign_words(&out)?;
+            benign_word_counts(&counts_out)?;
+        }
     }
     Ok(())
 }

@@ -3,6 +3,7 @@
 
 pub mod bind;
 pub mod cof;
+pub mod csv;
 pub mod dnsmasq;
 mod json;
 pub mod suricata;
@@ -19,12 +20,13 @@ pub trait Source {
 }
 
 /// The parser for a concrete format (`Auto` must be resolved first; it yields `None`).
-/// `year` dates syslog stamps, which have none (dnsmasq).
-pub fn for_format(format: Format, year: i32) -> Option<Box<dyn Source>> {
+/// `year` dates syslog stamps, which have none (dnsmasq, BIND through syslog); `csv` maps CSV columns.
+pub fn for_format(format: Format, year: i32, csv: &csv::CsvColumns) -> Option<Box<dyn Source>> {
     match format {
+        Format::Csv => Some(Box::new(csv::Csv::new(csv.clone()))),
         Format::Auto => None,
         Format::Cof => Some(Box::new(cof::Cof)),
-        Format::Bind => Some(Box::new(bind::Bind)),
+        Format::Bind => Some(Box::new(bind::Bind { year })),
         Format::Dnsmasq => Some(Box::new(dnsmasq::Dnsmasq { year })),
         Format::ZeekTsv => Some(Box::new(zeek_tsv::ZeekTsv::default())),
         Format::ZeekJson => Some(Box::new(zeek_json::ZeekJson)),

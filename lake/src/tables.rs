@@ -1,0 +1,125 @@
+//! The Delta tables under `<home>/lake/`: where they live, how rows are appended, and which
+//! application transactions a table has already committed.
+
+use std::path::{Path, PathBuf};
+
+use arrow_array::RecordBatch;
+use arrow_schema::SchemaRef;
+use deltalake::DeltaTable;
+use deltalake::kernel::Transaction;
+use deltalake::kernel::transaction::CommitProperties;
+use deltalake::protocol::SaveMode;
+
+use crate::LakeError;
+
+/// The tables the lake keeps on disk, in the order `dnshunt tables` lists them.
+pub const TABLES: [&str; 3] = ["events", "quarantine", "ingest_ledger"];
+
+/// The partition column of `events`.
+pub const EVENTS_PARTITION: &str = "event_date";
+
+pub(crate) fn table_error(context: &str, e: impl std::fmt::Display) -> LakeError {
+    LakeError::Table(format!("{context}: {e}"))
+}
+
+/// A current-thread runtime: the lake's commands are sequential, and the Delta and `DataFusion`
+/// APIs are async.
+pub(crate) fn runtime() -> Result<tokio::runtime::Runtime, LakeError> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| table_error("starting the async runtime", e))
+}
+
+/// The folder of one lake table.
+pub fn table_dir(home: &Path, table: &str) -> PathBuf {
+    home.join("lake").join(table)
+}
+
+/// Whether a Delta table exists at `dir` (it has a transaction log).
+pub fn exists(dir: &Path) -> bool {
+    dir.join("_delta_log").is_dir()
+}
+
+/// Opens the table at `dir`, or an uninitialised handle that the first write creates.
+pub(crate) async fn open(dir: &Path) -> Result<DeltaTable, LakeError> {
+    let context = dir.display().to_string();
+    std::fs::create_dir_all(dir).map_err(|e| LakeError::Io {
+        path: context.clone(),
+        source: e,
+    })?;
+    let url =
+        deltalake::ensure_table_uri(dir.to_string_lossy()).map_err(|e| table_error(&context, e))?;
+    DeltaTable::try_from_url(url)
+        .await
+        .map_err(|e| table_error(&context, e))
+}
+
+/// Creates the table at `table`'s location with `schema` if it has no commit yet, so that
+/// queries find every lake table from the first ingest on, even one with nothing to quarantine.
+pub(crate) async fn create_if_missing(
+    table: &mut DeltaTable,
+    schema: SchemaRef,
+    partition: Option<&str>,
+) -> Result<(), LakeError> {
+    if table.version().is_some() {
+        return Ok(());
+    }
+    let context = table.table_url().to_string();
+    let mut write = table
+        .clone()
+        .write(vec![RecordBatch::new_empty(schema)])
+        .with_save_mode(SaveMode::Append);
+    if let Some(column) = partition {
+        write = write.with_partition_columns([column]);
+    }
+    *table = write.await.map_err(|e| table_error(&context, e))?;
+    Ok(())
+}
+
+/// The version of application `app_id`'s last commit to `table`, if any (Delta's `txn` action).
+pub(crate) async fn committed_version(
+    table: &DeltaTable,
+    app_id: &str,
+) -> Result<Option<i64>, LakeError> {
+    if table.version().is_none() {
+        return Ok(None);
+    }
+    let state = table
+        .snapshot()
+        .map_err(|e| table_error("reading the table state", e))?;
+    state
+        .transaction_version(table.log_store().as_ref(), app_id)
+        .await
+        .map_err(|e| table_error("reading application transactions", e))
+}
+
+/// Appends `batches` to `table` in one atomic commit that also records `txn`, so that a retry
+/// after a crash can tell the rows are already there, and moves `table` to the new version.
+/// Empty input commits nothing.
+pub(crate) async fn append(
+    table: &mut DeltaTable,
+    batches: Vec<RecordBatch>,
+    partition: Option<&str>,
+    txn: Option<Transaction>,
+) -> Result<(), LakeError> {
+    if batches.iter().all(|b| b.num_rows() == 0) {
+        return Ok(());
+    }
+    let context = table.table_url().to_string();
+    let mut properties = CommitProperties::default();
+    if let Some(txn) = txn {
+        properties = properties.with_application_transaction(txn);
+    }
+    // A handle is cheap to clone: the snapshot's file list is shared.
+    let mut write = table
+        .clone()
+        .write(batches)
+        .with_save_mode(SaveMode::Append)
+        .with_commit_properties(properties);
+    if let Some(column) = partition {
+        write = write.with_partition_columns([column]);
+    }
+    *table = write.await.map_err(|e| table_error(&context, e))?;
+    Ok(())
+}
