@@ -6,7 +6,7 @@ CARGO    ?= cargo
 VENV     ?= .venv
 PYTHON   := $(VENV)/bin/python
 SHARED   ?= ../shared
-APT_PACKAGES := wamerican wrk
+APT_PACKAGES := wamerican wrk chromium
 
 .PHONY: help demo test lint bench data default-model setup apt venv fmt
 

@@ -3,6 +3,7 @@
 mod commands;
 mod input;
 mod output;
+mod report;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -43,6 +44,10 @@ enum Command {
     Sql(commands::sql::Args),
     /// List the lake's tables with their row counts and versions.
     Tables(commands::tables::Args),
+    /// Run the detectors over the lake's events and record new findings.
+    Detect(commands::detect::Args),
+    /// Write an HTML report of the findings: by severity, timeline, clients, DGA scores.
+    Report(commands::report::Args),
 }
 
 fn main() -> ExitCode {
@@ -56,6 +61,8 @@ fn main() -> ExitCode {
         Command::Ingest(args) => commands::ingest::run(&args, &cli.home),
         Command::Sql(args) => commands::sql::run(&args, &cli.home),
         Command::Tables(args) => commands::tables::run(&args, &cli.home),
+        Command::Detect(args) => commands::detect::run(&args, &cli.home),
+        Command::Report(args) => commands::report::run(&args, &cli.home),
     };
     match result {
         Ok(code) => code,

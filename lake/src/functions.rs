@@ -67,6 +67,21 @@ impl Functions {
         self.intel.indicators()
     }
 
+    /// The DGA model, if any.
+    pub fn model(&self) -> Option<&Model> {
+        self.model.as_deref()
+    }
+
+    /// The watchlist index, if any.
+    pub fn watchlist(&self) -> Option<&LookalikeIndex> {
+        self.watchlist.as_deref()
+    }
+
+    /// The threat-intel index (empty without feeds).
+    pub fn intel(&self) -> &IntelIndex {
+        &self.intel
+    }
+
     /// Registers every function in `ctx`.
     pub fn register(&self, ctx: &SessionContext) {
         ctx.register_udf(name_function("registered_domain", |name| {

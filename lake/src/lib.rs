@@ -10,6 +10,7 @@
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
 pub mod batch;
+pub mod detect;
 pub mod event;
 pub mod format;
 pub mod functions;
@@ -24,6 +25,7 @@ pub mod tables;
 pub use batch::{events_schema, quarantine_schema};
 /// The Arrow version the lake's batches use, for callers that render them.
 pub use deltalake::arrow;
+pub use detect::{DetectOptions, DetectReport, Finding, Severity, detect, read_findings};
 pub use event::{Event, Parsed};
 pub use format::Format;
 pub use functions::Functions;
@@ -59,6 +61,9 @@ pub enum LakeError {
     /// A Delta table could not be read or written.
     #[error("lake table {0}")]
     Table(String),
+    /// A settings file is wrong, or a step needs another first.
+    #[error("{0}")]
+    Config(String),
     /// A SQL query failed to plan or run.
     #[error("SQL: {0}")]
     Sql(String),

@@ -89,7 +89,7 @@ pub(crate) async fn context(home: &Path) -> Result<SessionContext, LakeError> {
     Ok(ctx)
 }
 
-async fn run(ctx: &SessionContext, query: &str) -> Result<Vec<RecordBatch>, LakeError> {
+pub(crate) async fn run(ctx: &SessionContext, query: &str) -> Result<Vec<RecordBatch>, LakeError> {
     let frame = ctx
         .sql(query)
         .await

@@ -13,7 +13,13 @@ use deltalake::protocol::SaveMode;
 use crate::LakeError;
 
 /// The tables the lake keeps on disk, in the order `dnshunt tables` lists them.
-pub const TABLES: [&str; 3] = ["events", "quarantine", "ingest_ledger"];
+pub const TABLES: [&str; 5] = [
+    "events",
+    "quarantine",
+    "ingest_ledger",
+    "findings",
+    "domain_sightings",
+];
 
 /// The partition column of `events`.
 pub const EVENTS_PARTITION: &str = "event_date";

@@ -223,3 +223,39 @@ impl Drop for ServerProcess {
         let _ = self.child.wait();
     }
 }
+
+/// Runs the `dnshunt` binary with `--home home` and `args`, and waits for it.
+///
+/// # Panics
+/// When the binary cannot be started.
+pub fn dnshunt(home: &Path, args: &[&str]) -> std::process::Output {
+    Command::new(binary("dnshunt-cli", "dnshunt"))
+        .arg("--home")
+        .arg(home)
+        .args(args)
+        .output()
+        .expect("dnshunt starts")
+}
+
+/// A command's standard output as text.
+pub fn stdout(output: &std::process::Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// A command's standard error as text.
+pub fn stderr(output: &std::process::Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// The rows of `dnshunt sql QUERY --format json`, as JSON objects.
+///
+/// # Panics
+/// When the query fails or prints something that is not JSON lines.
+pub fn sql_rows(home: &Path, query: &str) -> Vec<serde_json::Value> {
+    let output = dnshunt(home, &["sql", query, "--format", "json"]);
+    assert!(output.status.success(), "{query}: {}", stderr(&output));
+    stdout(&output)
+        .lines()
+        .map(|line| serde_json::from_str(line).expect("a JSON line"))
+        .collect()
+}

@@ -2,40 +2,11 @@
 //! the seed data and real sensor logs, a real home folder holding real Delta tables.
 
 use std::path::Path;
-use std::process::{Command, Output};
 
-use dnshunt_e2e::{binary, shared_dir};
-use serde_json::Value;
-
-fn dnshunt(home: &Path, args: &[&str]) -> Output {
-    Command::new(binary("dnshunt-cli", "dnshunt"))
-        .arg("--home")
-        .arg(home)
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
-}
-
-/// The JSON rows of `dnshunt sql QUERY --format json`.
-fn sql(home: &Path, query: &str) -> Vec<Value> {
-    let output = dnshunt(home, &["sql", query, "--format", "json"]);
-    assert!(output.status.success(), "{query}: {}", stderr(&output));
-    stdout(&output)
-        .lines()
-        .map(|line| serde_json::from_str(line).unwrap())
-        .collect()
-}
+use dnshunt_e2e::{dnshunt, shared_dir, sql_rows, stderr, stdout};
 
 fn count(home: &Path, table: &str) -> u64 {
-    let rows = sql(home, &format!("select count(*) as n from {table}"));
+    let rows = sql_rows(home, &format!("select count(*) as n from {table}"));
     rows[0]["n"].as_u64().unwrap()
 }
 
@@ -63,7 +34,7 @@ fn seed_events_ingest_once_and_answer_sql_with_dga_labels() {
     );
     assert_eq!(count(home.path(), "events"), 1000);
 
-    let labelled = sql(
+    let labelled = sql_rows(
         home.path(),
         "select query, dga_label(query) as label from events order by query",
     );
@@ -72,7 +43,7 @@ fn seed_events_ingest_once_and_answer_sql_with_dga_labels() {
         let label = row["label"].as_str().unwrap();
         label == "dga" || label == "benign"
     }));
-    let sensors = sql(home.path(), "select distinct sensor from events");
+    let sensors = sql_rows(home.path(), "select distinct sensor from events");
     assert_eq!(sensors, [serde_json::json!({"sensor": "pdns-eu"})]);
 
     let tables = dnshunt(home.path(), &["tables", "--format", "csv"]);
@@ -114,7 +85,7 @@ fn broken_lines_go_to_quarantine_and_the_exit_code_says_so() {
         stdout(&output)
     );
     assert_eq!(count(home.path(), "events"), 3);
-    let quarantined = sql(
+    let quarantined = sql_rows(
         home.path(),
         "select line, reason from quarantine order by line",
     );
@@ -170,7 +141,7 @@ fn real_sensor_logs_keep_every_record() {
     assert_eq!(count(home.path(), "quarantine"), quarantined);
 
     // A concrete record from the seed-format sample survives the round trip through Delta.
-    let www = sql(
+    let www = sql_rows(
         home.path(),
         "select qtype, answers from events where query = 'www.ietf.org' and qtype = 'AAAA' \
          and source_file like '%pdns-cof%' limit 1",

@@ -30,7 +30,7 @@ pub struct Args {
 }
 
 pub fn run(args: &Args, home: &Path) -> Result<ExitCode> {
-    let functions = functions(home, &args.model, args.brands.as_deref())?;
+    let (functions, _) = functions(home, &args.model, args.brands.as_deref())?;
     let batches = dnshunt_lake::sql(home, &args.query, &functions)?;
     let mut out = std::io::stdout().lock();
     write_batches(&mut out, &batches, args.format)?;
@@ -38,9 +38,9 @@ pub fn run(args: &Args, home: &Path) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// The SQL functions with the model, watchlist and feeds of `home`.
-pub fn functions(home: &Path, model: &str, brands: Option<&Path>) -> Result<Functions> {
-    let (model, _) = dnshunt_models::builtin::resolve(home, model)?;
+/// The SQL functions with the model, watchlist and feeds of `home`, and the model's version.
+pub fn functions(home: &Path, model: &str, brands: Option<&Path>) -> Result<(Functions, String)> {
+    let (model, version) = dnshunt_models::builtin::resolve(home, model)?;
     let mut functions = Functions::new()
         .with_model(model)
         .with_intel(dnshunt_intel::FeedStore::new(home).index()?);
@@ -50,7 +50,7 @@ pub fn functions(home: &Path, model: &str, brands: Option<&Path>) -> Result<Func
         let watchlist = Watchlist::parse(&read_text(path)?, &path.display().to_string())?;
         functions = functions.with_watchlist(LookalikeIndex::build(watchlist)?);
     }
-    Ok(functions)
+    Ok((functions, version))
 }
 
 fn write_batches(out: &mut dyn Write, batches: &[RecordBatch], format: Format) -> Result<()> {

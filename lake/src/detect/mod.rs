@@ -1,0 +1,356 @@
+//! Detection over the lake: every enabled detector over `events`, findings into the `findings`
+//! Delta table.
+//!
+//! Detectors, one module each: `dga_domain`, `typosquat_domain` and `intel_match` judge each
+//! distinct name once ([`signals`]); [`dns_tunnel`] aggregates per client, domain and window;
+//! [`newly_seen`] keeps the first sighting of every domain. [`combine`] merges the signals about
+//! one client's queries for one name on one day into one finding. Finding ids are deterministic,
+//! so running `detect` again adds no duplicate.
+//!
+//! Retro-hunt: when the loaded feeds changed since the last run, intel matching covers the whole
+//! history, not only the events after `--since`.
+
+pub mod columns;
+pub mod combine;
+pub mod config;
+pub mod dns_tunnel;
+pub mod finding;
+pub mod newly_seen;
+pub mod signals;
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::Path;
+
+use deltalake::datafusion::prelude::SessionContext;
+use serde::{Deserialize, Serialize};
+use sha2::Digest;
+
+use crate::LakeError;
+use crate::functions::Functions;
+use crate::sql::run;
+use crate::tables::{self, runtime, table_dir};
+use combine::QueryGroup;
+pub use config::DetectConfig;
+pub use finding::{Finding, Severity, findings_batch, findings_from_batches, findings_schema};
+
+/// The findings table's name.
+pub const FINDINGS: &str = "findings";
+
+/// What `detect` runs with.
+#[derive(Debug, Clone, Default)]
+pub struct DetectOptions {
+    /// Only events at or after this time (microseconds since the epoch, UTC); `None`: all.
+    pub since: Option<i64>,
+    /// Detector settings.
+    pub config: DetectConfig,
+    /// The DGA model's version, for evidence (`dga/3`, `builtin`).
+    pub model_version: Option<String>,
+}
+
+/// What a `detect` run did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DetectReport {
+    /// Client, name and day groups judged.
+    pub groups: usize,
+    /// Distinct names scored.
+    pub names: usize,
+    /// Findings this run produced, new ones and ones already in the table.
+    pub findings: usize,
+    /// Of those, the ones added now.
+    pub added: usize,
+    /// Whether new feeds made intel matching cover the whole history.
+    pub retro_hunt: bool,
+    /// Added findings per severity.
+    pub by_severity: BTreeMap<Severity, usize>,
+}
+
+/// Runs every enabled detector over the events of `home` and appends new findings.
+pub fn detect(
+    home: &Path,
+    functions: &Functions,
+    options: &DetectOptions,
+) -> Result<DetectReport, LakeError> {
+    runtime()?.block_on(async {
+        if !tables::exists(&table_dir(home, "events")) {
+            return Err(LakeError::Config(format!(
+                "{}: no events table; run `dnshunt ingest` first",
+                table_dir(home, "events").display()
+            )));
+        }
+        let ctx = crate::sql::context(home).await?;
+        functions.register(&ctx);
+        let found = find(&ctx, home, functions, options).await?;
+        let mut report = found.report;
+        let existing = existing_ids(&ctx, home).await?;
+        let mut seen = HashSet::new();
+        let fresh: Vec<Finding> = found
+            .findings
+            .into_iter()
+            .filter(|f| !existing.contains(&f.finding_id) && seen.insert(f.finding_id.clone()))
+            .collect();
+        report.added = fresh.len();
+        for f in &fresh {
+            *report.by_severity.entry(f.severity).or_default() += 1;
+        }
+        append_findings(home, fresh).await?;
+        let mut sightings_table = tables::open(&table_dir(home, newly_seen::TABLE)).await?;
+        tables::create_if_missing(&mut sightings_table, newly_seen::schema(), None).await?;
+        tables::append(
+            &mut sightings_table,
+            vec![found.sightings.added_batch()?],
+            None,
+            None,
+        )
+        .await?;
+        found.state.save(home)?;
+        Ok(report)
+    })
+}
+
+/// Appends findings to the `findings` table of `home`, creating it on first use.
+pub async fn append_findings(home: &Path, findings: Vec<Finding>) -> Result<(), LakeError> {
+    let mut table = tables::open(&table_dir(home, FINDINGS)).await?;
+    tables::create_if_missing(&mut table, findings_schema(), None).await?;
+    tables::append(&mut table, vec![findings_batch(&findings)?], None, None).await
+}
+
+/// Every finding of `home`, most severe first, then by score and time.
+pub fn read_findings(home: &Path) -> Result<Vec<Finding>, LakeError> {
+    if !tables::exists(&table_dir(home, FINDINGS)) {
+        return Ok(Vec::new());
+    }
+    let batches = crate::sql(home, "SELECT * FROM findings", &Functions::new())?;
+    let mut findings = findings_from_batches(&batches)?;
+    findings.sort_by(|a, b| {
+        b.severity
+            .cmp(&a.severity)
+            .then(b.score.total_cmp(&a.score))
+            .then(a.event_time.cmp(&b.event_time))
+            .then(a.finding_id.cmp(&b.finding_id))
+    });
+    Ok(findings)
+}
+
+struct Found {
+    findings: Vec<Finding>,
+    sightings: newly_seen::Sightings,
+    state: RunState,
+    report: DetectReport,
+}
+
+async fn find(
+    ctx: &SessionContext,
+    home: &Path,
+    functions: &Functions,
+    options: &DetectOptions,
+) -> Result<Found, LakeError> {
+    let config = &options.config;
+    let previous = RunState::load(home)?;
+    let state = RunState {
+        feeds: feeds_fingerprint(functions.indicators()),
+    };
+    let retro_hunt = options.since.is_some()
+        && config.intel.enabled
+        && !functions.indicators().is_empty()
+        && previous.feeds != state.feeds;
+    let groups = query_groups(ctx, if retro_hunt { None } else { options.since }).await?;
+
+    let names: Vec<&str> = {
+        let mut distinct: Vec<&str> = groups.iter().map(|g| g.query.as_str()).collect();
+        distinct.sort_unstable();
+        distinct.dedup();
+        distinct
+    };
+    let judged = signals::name_signals(&names, functions, config);
+    let by_name: HashMap<&str, &signals::NameSignals> =
+        names.iter().copied().zip(&judged).collect();
+
+    let sightings_exist = tables::exists(&table_dir(home, newly_seen::TABLE));
+    let mut sightings = newly_seen::Sightings::load(ctx, sightings_exist).await?;
+    sightings.observe(&groups);
+    let new_domains = sightings.judge(&groups, &config.newly_seen);
+
+    let mut findings = Vec::new();
+    for (group, new_domain) in groups.iter().zip(new_domains) {
+        let Some(signals) = by_name.get(group.query.as_str()) else {
+            continue;
+        };
+        // Before --since, a retro-hunt only looks for intel.
+        let before_since = options.since.is_some_and(|since| group.last_time < since);
+        let finding = if before_since {
+            let intel_only = signals::NameSignals {
+                intel: signals.intel.clone(),
+                ..Default::default()
+            };
+            combine::combine(group, &intel_only, None, None)
+        } else {
+            combine::combine(group, signals, new_domain, options.model_version.as_deref())
+        };
+        findings.extend(finding);
+    }
+    if config.dns_tunnel.enabled {
+        let windows = tunnel_windows(ctx, &config.dns_tunnel, options.since).await?;
+        findings.extend(dns_tunnel::findings(&windows, &config.dns_tunnel));
+    }
+    let report = DetectReport {
+        groups: groups.len(),
+        names: names.len(),
+        findings: findings.len(),
+        retro_hunt,
+        ..DetectReport::default()
+    };
+    Ok(Found {
+        findings,
+        sightings,
+        state,
+        report,
+    })
+}
+
+fn since_filter(since: Option<i64>) -> String {
+    since.map_or_else(String::new, |micros| {
+        format!("AND event_time >= to_timestamp_micros({micros})")
+    })
+}
+
+/// One row per client, name and day.
+async fn query_groups(
+    ctx: &SessionContext,
+    since: Option<i64>,
+) -> Result<Vec<QueryGroup>, LakeError> {
+    let sql = format!(
+        "SELECT client_ip, query, registered_domain, \
+           min(event_time) AS first_time, max(event_time) AS last_time, \
+           sum(coalesce(count, 1)) AS queries, \
+           max(CASE WHEN rcode = 'NOERROR' OR cardinality(answers) > 0 THEN 1 ELSE 0 END) AS resolved \
+         FROM events WHERE is_valid_name {} \
+         GROUP BY client_ip, query, registered_domain, event_date",
+        since_filter(since)
+    );
+    let mut groups = Vec::new();
+    for batch in run(ctx, &sql).await? {
+        let clients = columns::strings(&batch, "client_ip")?;
+        let queries = columns::strings(&batch, "query")?;
+        let domains = columns::strings(&batch, "registered_domain")?;
+        let first = columns::micros(&batch, "first_time")?;
+        let last = columns::micros(&batch, "last_time")?;
+        let counts = columns::integers(&batch, "queries")?;
+        let resolved = columns::integers(&batch, "resolved")?;
+        for row in 0..batch.num_rows() {
+            groups.push(QueryGroup {
+                client_ip: clients[row].clone(),
+                query: queries[row].clone().unwrap_or_default(),
+                registered_domain: domains[row].clone(),
+                first_time: first[row],
+                last_time: last[row],
+                count: counts[row],
+                resolved: resolved[row] > 0,
+            });
+        }
+    }
+    // Query results come in no fixed order; findings and sightings must not depend on it.
+    groups.sort_by(|a, b| {
+        (a.first_time, &a.client_ip, &a.query).cmp(&(b.first_time, &b.client_ip, &b.query))
+    });
+    Ok(groups)
+}
+
+async fn tunnel_windows(
+    ctx: &SessionContext,
+    config: &config::TunnelConfig,
+    since: Option<i64>,
+) -> Result<Vec<dns_tunnel::Window>, LakeError> {
+    let mut windows = Vec::new();
+    for batch in run(ctx, &dns_tunnel::query(config, &since_filter(since))).await? {
+        let clients = columns::strings(&batch, "client_ip")?;
+        let domains = columns::strings(&batch, "registered_domain")?;
+        let first = columns::micros(&batch, "first_time")?;
+        let last = columns::micros(&batch, "last_time")?;
+        let queries = columns::integers(&batch, "queries")?;
+        let shares = columns::floats(&batch, "txt_share")?;
+        let subdomains = columns::string_lists(&batch, "subdomains")?;
+        for (row, mut subs) in subdomains.into_iter().enumerate() {
+            subs.sort_unstable();
+            windows.push(dns_tunnel::Window {
+                client_ip: clients[row].clone(),
+                registered_domain: domains[row].clone().unwrap_or_default(),
+                first_time: first[row],
+                last_time: last[row],
+                queries: queries[row],
+                txt_share: shares[row],
+                subdomains: subs,
+            });
+        }
+    }
+    windows.sort_by(|a, b| {
+        (a.first_time, &a.client_ip, &a.registered_domain).cmp(&(
+            b.first_time,
+            &b.client_ip,
+            &b.registered_domain,
+        ))
+    });
+    Ok(windows)
+}
+
+async fn existing_ids(ctx: &SessionContext, home: &Path) -> Result<HashSet<String>, LakeError> {
+    if !tables::exists(&table_dir(home, FINDINGS)) {
+        return Ok(HashSet::new());
+    }
+    let mut ids = HashSet::new();
+    for batch in run(ctx, "SELECT finding_id FROM findings").await? {
+        ids.extend(
+            columns::strings(&batch, "finding_id")?
+                .into_iter()
+                .flatten(),
+        );
+    }
+    Ok(ids)
+}
+
+/// What the next run needs from the last one: which feeds it matched.
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct RunState {
+    feeds: String,
+}
+
+impl RunState {
+    fn path(home: &Path) -> std::path::PathBuf {
+        home.join("lake").join("detect_state.json")
+    }
+
+    fn load(home: &Path) -> Result<Self, LakeError> {
+        match std::fs::read_to_string(Self::path(home)) {
+            Ok(text) => Ok(serde_json::from_str(&text).unwrap_or_default()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Self::default()),
+            Err(source) => Err(LakeError::Io {
+                path: Self::path(home).display().to_string(),
+                source,
+            }),
+        }
+    }
+
+    fn save(&self, home: &Path) -> Result<(), LakeError> {
+        let path = Self::path(home);
+        let text = serde_json::to_string(self).map_err(|e| LakeError::Table(e.to_string()))?;
+        // Written whole then renamed, so a crash leaves the old state or the new one.
+        let tmp = path.with_extension("json.tmp");
+        std::fs::write(&tmp, text)
+            .and_then(|()| std::fs::rename(&tmp, &path))
+            .map_err(|source| LakeError::Io {
+                path: path.display().to_string(),
+                source,
+            })
+    }
+}
+
+/// A hash of every loaded indicator, so a run can tell that feeds changed.
+fn feeds_fingerprint(indicators: &[dnshunt_intel::Indicator]) -> String {
+    let mut hasher = sha2::Sha256::new();
+    for i in indicators {
+        hasher.update(i.feed.as_bytes());
+        hasher.update([0]);
+        hasher.update(i.indicator.as_bytes());
+        hasher.update([0]);
+    }
+    crate::ingest::hex(&hasher.finalize()[..16])
+}

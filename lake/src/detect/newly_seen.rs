@@ -1,0 +1,169 @@
+//! `newly_seen_domain`: the first sighting of each registered domain in this lake, kept in the
+//! `domain_sightings` Delta table so that later runs over recent events still know what is old.
+//!
+//! A domain is new when its first sighting comes at least the baseline after the lake's first
+//! event (before that, everything would look new) and within `recent_days` of the query. A new
+//! domain queried by few clients raises other signals and, alone, is an `info` finding.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use arrow_array::builder::{StringBuilder, TimestampMicrosecondBuilder};
+use arrow_array::{ArrayRef, RecordBatch};
+use arrow_schema::{DataType, Field, Schema, SchemaRef, TimeUnit};
+use deltalake::datafusion::prelude::SessionContext;
+
+use crate::LakeError;
+use crate::detect::columns;
+use crate::detect::combine::{NewDomain, QueryGroup};
+use crate::detect::config::NewlySeenConfig;
+
+/// The state table's name.
+pub const TABLE: &str = "domain_sightings";
+
+/// A new domain stays new this long after its first sighting.
+const RECENT_MICROS: i64 = 7 * 86_400_000_000;
+
+/// The `domain_sightings` schema.
+pub fn schema() -> SchemaRef {
+    Arc::new(Schema::new(vec![
+        Field::new("registered_domain", DataType::Utf8, false),
+        Field::new(
+            "first_seen",
+            DataType::Timestamp(TimeUnit::Microsecond, Some("UTC".into())),
+            false,
+        ),
+        Field::new("first_client", DataType::Utf8, true),
+    ]))
+}
+
+/// First sightings known before this run, and those this run adds.
+pub struct Sightings {
+    first_seen: HashMap<String, i64>,
+    added: Vec<(String, i64, Option<String>)>,
+}
+
+impl Sightings {
+    /// Reads the state table; when it is empty, starts from the whole `events` history.
+    pub async fn load(ctx: &SessionContext, table_exists: bool) -> Result<Self, LakeError> {
+        let mut first_seen = HashMap::new();
+        if table_exists {
+            for batch in crate::sql::run(
+                ctx,
+                &format!("SELECT registered_domain, first_seen FROM {TABLE}"),
+            )
+            .await?
+            {
+                let domains = columns::strings(&batch, "registered_domain")?;
+                let times = columns::micros(&batch, "first_seen")?;
+                for (domain, time) in domains.into_iter().zip(times) {
+                    if let Some(domain) = domain {
+                        first_seen.insert(domain, time);
+                    }
+                }
+            }
+        }
+        let mut sightings = Self {
+            first_seen,
+            added: Vec::new(),
+        };
+        if sightings.first_seen.is_empty() {
+            let history = "SELECT registered_domain, min(event_time) AS first_seen, \
+                 first_value(client_ip ORDER BY event_time) AS first_client \
+                 FROM events WHERE is_valid_name AND registered_domain IS NOT NULL \
+                 GROUP BY registered_domain";
+            for batch in crate::sql::run(ctx, history).await? {
+                let domains = columns::strings(&batch, "registered_domain")?;
+                let times = columns::micros(&batch, "first_seen")?;
+                let clients = columns::strings(&batch, "first_client")?;
+                for ((domain, time), client) in domains.into_iter().zip(times).zip(clients) {
+                    if let Some(domain) = domain {
+                        sightings.note(domain, time, client);
+                    }
+                }
+            }
+        }
+        Ok(sightings)
+    }
+
+    fn note(&mut self, domain: String, time: i64, client: Option<String>) {
+        if self.first_seen.contains_key(&domain) {
+            return;
+        }
+        self.first_seen.insert(domain.clone(), time);
+        self.added.push((domain, time, client));
+    }
+
+    /// Records the domains of `groups` not seen before.
+    pub fn observe(&mut self, groups: &[QueryGroup]) {
+        let mut earliest: HashMap<&str, &QueryGroup> = HashMap::new();
+        for g in groups {
+            if let Some(domain) = g.registered_domain.as_deref() {
+                let slot = earliest.entry(domain).or_insert(g);
+                if g.first_time < slot.first_time {
+                    *slot = g;
+                }
+            }
+        }
+        let mut fresh: Vec<_> = earliest
+            .into_iter()
+            .filter(|(d, _)| !self.first_seen.contains_key(*d))
+            .map(|(d, g)| (d.to_owned(), g.first_time, g.client_ip.clone()))
+            .collect();
+        fresh.sort();
+        for (domain, time, client) in fresh {
+            self.note(domain, time, client);
+        }
+    }
+
+    /// For each group, whether its domain is new and rare, per `config`.
+    pub fn judge(&self, groups: &[QueryGroup], config: &NewlySeenConfig) -> Vec<Option<NewDomain>> {
+        let Some(lake_start) = self.first_seen.values().min().copied() else {
+            return vec![None; groups.len()];
+        };
+        let baseline_end = lake_start + i64::from(config.baseline_hours) * 3_600_000_000;
+        // Prevalence needs clients: names from logs without them (passive DNS) are not judged.
+        let mut clients: HashMap<&str, std::collections::HashSet<&str>> = HashMap::new();
+        for g in groups {
+            if let (Some(domain), Some(client)) =
+                (g.registered_domain.as_deref(), g.client_ip.as_deref())
+            {
+                clients.entry(domain).or_default().insert(client);
+            }
+        }
+        groups
+            .iter()
+            .map(|g| {
+                let domain = g.registered_domain.as_deref()?;
+                let first_seen = *self.first_seen.get(domain)?;
+                let prevalence = clients.get(domain)?.len() as u64;
+                (config.enabled
+                    && first_seen >= baseline_end
+                    && g.first_time - first_seen < RECENT_MICROS
+                    && prevalence <= u64::from(config.max_clients))
+                .then_some(NewDomain {
+                    first_seen,
+                    clients: prevalence,
+                })
+            })
+            .collect()
+    }
+
+    /// The rows this run adds to the state table.
+    pub fn added_batch(&self) -> Result<RecordBatch, LakeError> {
+        let mut domain = StringBuilder::new();
+        let mut time = TimestampMicrosecondBuilder::new().with_timezone("UTC");
+        let mut client = StringBuilder::new();
+        for (d, t, c) in &self.added {
+            domain.append_value(d);
+            time.append_value(*t);
+            client.append_option(c.as_deref());
+        }
+        let columns: Vec<ArrayRef> = vec![
+            Arc::new(domain.finish()),
+            Arc::new(time.finish()),
+            Arc::new(client.finish()),
+        ];
+        Ok(RecordBatch::try_new(schema(), columns)?)
+    }
+}
