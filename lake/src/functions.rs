@@ -154,16 +154,12 @@ fn describe(intel: &IntelIndex, found: &dnshunt_intel::Match) -> Option<String> 
     let mut labels: Vec<&str> = indicator.family.iter().map(String::as_str).collect();
     labels.extend(indicator.tags.iter().map(String::as_str));
     labels.dedup();
-    let mut text = format!(
-        "{} {} {}",
-        found.kind.as_str(),
-        indicator.feed,
-        indicator.indicator
-    );
-    if !labels.is_empty() {
-        text = format!("{text} [{}]", labels.join(", "));
-    }
-    Some(text)
+    Some(crate::detect::signals::describe(
+        found.kind,
+        &indicator.feed,
+        &indicator.indicator,
+        &labels,
+    ))
 }
 
 fn no_model() -> DataFusionError {

@@ -181,7 +181,7 @@ pub fn name_signals(
 }
 
 /// `kind feed indicator [labels]`, as SQL's `intel_match` writes a match.
-fn describe(kind: MatchKind, feed: &str, indicator: &str, labels: &[&str]) -> String {
+pub(crate) fn describe(kind: MatchKind, feed: &str, indicator: &str, labels: &[&str]) -> String {
     let text = format!("{} {feed} {indicator}", kind.as_str());
     if labels.is_empty() {
         text
