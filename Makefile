@@ -13,9 +13,9 @@ APT_PACKAGES := wamerican wrk chromium
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
 
-demo: ## Build and run the main job: features of the seed notebook's streaming input
+demo: ## Build and run the main job: a company's day of DNS with planted threats, ingested, detected, reported
 	$(CARGO) build --release -p dnshunt-cli
-	./target/release/dnshunt features --file $(SHARED)/seed-data/dns_test_1.json --format table
+	./target/release/dnshunt --home target/demo-home demo --report target/demo-report.html
 
 test: setup ## Install what the tests need, then run every test
 	@mkdir -p target

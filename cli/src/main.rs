@@ -46,8 +46,13 @@ enum Command {
     Tables(commands::tables::Args),
     /// Run the detectors over the lake's events and record new findings.
     Detect(commands::detect::Args),
+    /// Ingest and detect continuously as logs land in a folder; crash-safe, alerts as JSON lines.
+    Stream(commands::stream::Args),
     /// Write an HTML report of the findings: by severity, timeline, clients, DGA scores.
     Report(commands::report::Args),
+    /// The whole job on generated data: a company's day of DNS with planted threats, ingested,
+    /// detected and reported.
+    Demo(commands::demo::Args),
 }
 
 fn main() -> ExitCode {
@@ -62,7 +67,9 @@ fn main() -> ExitCode {
         Command::Sql(args) => commands::sql::run(&args, &cli.home),
         Command::Tables(args) => commands::tables::run(&args, &cli.home),
         Command::Detect(args) => commands::detect::run(&args, &cli.home),
+        Command::Stream(args) => commands::stream::run(&args, &cli.home),
         Command::Report(args) => commands::report::run(&args, &cli.home),
+        Command::Demo(args) => commands::demo::run(&args, &cli.home),
     };
     match result {
         Ok(code) => code,

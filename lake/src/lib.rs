@@ -7,6 +7,8 @@
 //! - Tables: [`ingest`] commits those chunks to Delta tables under `<home>/lake/` and records each
 //!   file in `ingest_ledger`, so the same content is never ingested twice.
 //! - SQL: [`sql`] runs `DataFusion` over the tables with dnshunt's [`Functions`].
+//! - Detection: [`detect`] judges the events and records findings; [`stream`] ingests and
+//!   detects continuously from a folder where logs arrive, crash-safe.
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
 pub mod batch;
@@ -20,6 +22,7 @@ pub mod lines;
 pub mod read;
 pub mod sources;
 pub mod sql;
+pub mod stream;
 pub mod tables;
 
 pub use batch::{events_schema, quarantine_schema};
@@ -32,6 +35,7 @@ pub use functions::Functions;
 pub use ingest::{FileOutcome, IngestReport, Progress, ingest};
 pub use read::{Chunk, FileReport, ReadOptions, ReadReport, read_path};
 pub use sql::{TableInfo, list_tables, sql};
+pub use stream::{BatchReport, Stream, StreamOptions};
 
 /// Errors that stop reading a whole file or folder (a bad record never does: it is quarantined).
 #[derive(Debug, thiserror::Error)]

@@ -155,7 +155,7 @@ fn sniff(path: &Path, max_line_bytes: usize) -> Result<Format, LakeError> {
 }
 
 /// The year the file was last written: syslog stamps (dnsmasq) have no year of their own.
-fn modified_year(path: &Path) -> i32 {
+pub(crate) fn modified_year(path: &Path) -> i32 {
     use chrono::Datelike;
     std::fs::metadata(path)
         .and_then(|m| m.modified())
@@ -178,8 +178,7 @@ pub(crate) fn read_file(
             path: path.display().to_string(),
         });
     };
-    let name = path.display().to_string();
-    let mut lines = Lines::new(
+    let lines = Lines::new(
         lines::open(path).map_err(|e| io_error(path, e))?,
         options.max_line_bytes,
     );
@@ -191,9 +190,26 @@ pub(crate) fn read_file(
         quarantined: 0,
         skipped_lines: 0,
     };
+    read_records(source.as_mut(), lines, 0, options, &mut report, sink)?;
+    Ok(report)
+}
+
+/// Parses `lines` with `source` into chunks for `sink`, counting into `report` (whose path and
+/// format name the rows). `lines_before` lines of the file come before the first one, so
+/// quarantined records keep their true line numbers when reading starts mid-file.
+pub(crate) fn read_records<R: std::io::BufRead>(
+    source: &mut dyn sources::Source,
+    mut lines: Lines<R>,
+    lines_before: u64,
+    options: &ReadOptions,
+    report: &mut FileReport,
+    sink: &mut dyn FnMut(Chunk) -> Result<(), LakeError>,
+) -> Result<(), LakeError> {
+    let name = report.path.display().to_string();
+    let format = report.format;
     let mut events = EventRows::default();
     let mut quarantine = QuarantineRows::default();
-    let mut number = 0_u64;
+    let mut number = lines_before;
     loop {
         let line = match lines.next_line() {
             Ok(Some(line)) => line,
@@ -251,5 +267,5 @@ pub(crate) fn read_file(
         })?;
     }
     report.records_read = report.events + report.quarantined;
-    Ok(report)
+    Ok(())
 }

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use anyhow::{Result, bail};
 use dnshunt_lake::detect::DetectConfig;
-use dnshunt_lake::{DetectOptions, Finding, Severity};
+use dnshunt_lake::{DetectOptions, DetectReport, Finding, Severity};
 
 use crate::output::{Format, Table, Value};
 
@@ -33,15 +33,37 @@ pub struct Args {
 
 pub fn run(args: &Args, home: &Path) -> Result<ExitCode> {
     let since = args.since.as_deref().map(parse_since).transpose()?;
-    let (functions, model_version) =
-        super::sql::functions(home, &args.model, args.brands.as_deref())?;
+    let report = run_detectors(home, since, &args.model, args.brands.as_deref())?;
+    let mut out = std::io::stdout().lock();
+    print_report(&mut out, home, &report, args.top, args.format)?;
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Runs every detector over the lake of `home` with the model and watchlist given.
+pub fn run_detectors(
+    home: &Path,
+    since: Option<i64>,
+    model: &str,
+    brands: Option<&Path>,
+) -> Result<DetectReport> {
+    let (functions, model_version) = super::sql::functions(home, model, brands)?;
     let options = DetectOptions {
         since,
         config: DetectConfig::load(home)?,
         model_version: Some(model_version),
     };
-    let report = dnshunt_lake::detect(home, &functions, &options)?;
-    let mut out = std::io::stdout().lock();
+    Ok(dnshunt_lake::detect(home, &functions, &options)?)
+}
+
+/// One summary line for `report`, then the `top` most severe findings of the whole table.
+pub fn print_report(
+    out: &mut impl Write,
+    home: &Path,
+    report: &DetectReport,
+    top: usize,
+    format: Format,
+) -> Result<()> {
     let severities: Vec<String> = Severity::ALL
         .iter()
         .filter_map(|s| {
@@ -53,7 +75,7 @@ pub fn run(args: &Args, home: &Path) -> Result<ExitCode> {
         .collect();
     writeln!(
         out,
-        "detect: {} names in {} client/name/day groups; {} findings, {} new{}{}",
+        "detect: {} names in {} client/name/day groups; {} findings, {} new{}{}{}",
         report.names,
         report.groups,
         report.findings,
@@ -63,6 +85,14 @@ pub fn run(args: &Args, home: &Path) -> Result<ExitCode> {
         } else {
             format!(" ({})", severities.join(", "))
         },
+        if report.popular_dga > 0 {
+            format!(
+                "; {} scored as DGA but not reported, their domains being popular (dga.max_clients)",
+                plural(report.popular_dga, "name")
+            )
+        } else {
+            String::new()
+        },
         if report.retro_hunt {
             "; feeds changed: intel matched over the whole history"
         } else {
@@ -70,9 +100,8 @@ pub fn run(args: &Args, home: &Path) -> Result<ExitCode> {
         }
     )?;
     let findings = dnshunt_lake::read_findings(home)?;
-    findings_table(&findings, args.top).write(&mut out, args.format)?;
-    out.flush()?;
-    Ok(ExitCode::SUCCESS)
+    findings_table(&findings, top).write(out, format)?;
+    Ok(())
 }
 
 /// The top `top` findings as a table; every text from the logs made safe for a terminal.
@@ -92,6 +121,11 @@ pub fn findings_table(findings: &[Finding], top: usize) -> Table {
         ]);
     }
     table
+}
+
+/// `1 name`, `2 names`.
+fn plural(n: usize, noun: &str) -> String {
+    format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
 }
 
 /// Control characters (terminal escapes among them) shown as `\u{..}`, never sent raw.

@@ -1,5 +1,6 @@
 //! One module per subcommand.
 
+pub mod demo;
 pub mod detect;
 pub mod dga;
 pub mod features;
@@ -8,5 +9,6 @@ pub mod ingest;
 pub mod intel;
 pub mod report;
 pub mod sql;
+pub mod stream;
 pub mod tables;
 pub mod typo;

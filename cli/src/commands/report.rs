@@ -24,6 +24,16 @@ pub struct Args {
 }
 
 pub fn run(args: &Args, home: &Path) -> Result<ExitCode> {
+    let findings = write_report(home, &args.out, &args.model, args.top)?;
+    println!(
+        "report: {findings} findings written to {}",
+        args.out.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Writes the report of `home`'s findings to `out`; returns how many findings it holds.
+pub fn write_report(home: &Path, out: &Path, model: &str, top: Option<usize>) -> Result<usize> {
     let events = table_dir(home, "events");
     if !exists(&events) {
         bail!(
@@ -31,25 +41,20 @@ pub fn run(args: &Args, home: &Path) -> Result<ExitCode> {
             events.display()
         );
     }
-    let (model, model_version) = dnshunt_models::builtin::resolve(home, &args.model)?;
+    let (model, model_version) = dnshunt_models::builtin::resolve(home, model)?;
     let threshold = f64::from(model.default_threshold());
     let functions = Functions::new().with_model(model);
     let findings = dnshunt_lake::read_findings(home)?;
     let page = report::render(&Report {
         findings: &findings,
-        top: args.top,
+        top,
         events: data::event_summary(home)?,
         scores: data::score_histogram(home, &functions, threshold)?,
         lake: home.join("lake").display().to_string(),
         model_version,
         generated: chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string(),
     })?;
-    std::fs::write(&args.out, page)
-        .with_context(|| format!("{}: cannot write the report", args.out.display()))?;
-    println!(
-        "report: {} findings written to {}",
-        findings.len(),
-        args.out.display()
-    );
-    Ok(ExitCode::SUCCESS)
+    std::fs::write(out, page)
+        .with_context(|| format!("{}: cannot write the report", out.display()))?;
+    Ok(findings.len())
 }

@@ -5,6 +5,7 @@
 //! ```toml
 //! [dga]
 //! threshold = 0.8          # default: the model's own threshold (FPR 1e-3 on validation)
+//! max_clients = 20         # domains resolved by more clients are popular, not generated
 //! [dns_tunnel]
 //! window_minutes = 60
 //! min_distinct_subdomains = 30
@@ -56,6 +57,10 @@ pub struct DgaConfig {
     pub enabled: bool,
     /// Scores at or above this are DGA; `None` takes the model's default threshold.
     pub threshold: Option<f32>,
+    /// A registered domain resolved by more than this many distinct clients is a popular
+    /// service, not a generated name (generated names reach only infected hosts): its high
+    /// scores are counted but not reported. Intel matches on it still are.
+    pub max_clients: u32,
 }
 
 impl Default for DgaConfig {
@@ -63,6 +68,7 @@ impl Default for DgaConfig {
         Self {
             enabled: true,
             threshold: None,
+            max_clients: 20,
         }
     }
 }

@@ -20,8 +20,12 @@ pub mod signals;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
+use std::sync::Arc;
 
+use arrow_array::RecordBatch;
+use deltalake::datafusion::datasource::MemTable;
 use deltalake::datafusion::prelude::SessionContext;
+use deltalake::kernel::Transaction;
 use serde::{Deserialize, Serialize};
 use sha2::Digest;
 
@@ -35,6 +39,8 @@ pub use finding::{Finding, Severity, findings_batch, findings_from_batches, find
 
 /// The findings table's name.
 pub const FINDINGS: &str = "findings";
+/// The in-memory table holding a stream batch's events while it is judged.
+const BATCH_EVENTS: &str = "batch_events";
 
 /// What `detect` runs with.
 #[derive(Debug, Clone, Default)]
@@ -58,6 +64,9 @@ pub struct DetectReport {
     pub findings: usize,
     /// Of those, the ones added now.
     pub added: usize,
+    /// Names that scored as DGA but were not reported: their domain is resolved by more than
+    /// `dga.max_clients` clients.
+    pub popular_dga: usize,
     /// Whether new feeds made intel matching cover the whole history.
     pub retro_hunt: bool,
     /// Added findings per severity.
@@ -79,7 +88,7 @@ pub fn detect(
         }
         let ctx = crate::sql::context(home).await?;
         functions.register(&ctx);
-        let found = find(&ctx, home, functions, options).await?;
+        let found = find(&ctx, home, functions, options, Scope::Lake).await?;
         let mut report = found.report;
         let existing = existing_ids(&ctx, home).await?;
         let mut seen = HashSet::new();
@@ -105,6 +114,87 @@ pub fn detect(
         found.state.save(home)?;
         Ok(report)
     })
+}
+
+/// Judges one stream batch: the `events` rows just committed under `txn`. New findings go to
+/// `alert` and then to the `findings` table, and new sightings to their table, both committed
+/// with `txn`, so that a batch redone after a crash adds nothing twice. Sightings are committed
+/// last: once they are, the batch is done. Returns the findings added now.
+pub fn detect_batch(
+    home: &Path,
+    functions: &Functions,
+    options: &DetectOptions,
+    events: Vec<RecordBatch>,
+    txn: &Transaction,
+    alert: &mut dyn FnMut(&Finding) -> Result<(), LakeError>,
+) -> Result<Vec<Finding>, LakeError> {
+    let Some(first_time) = earliest_event(&events)? else {
+        return Ok(Vec::new());
+    };
+    runtime()?.block_on(async {
+        let mut findings_table = tables::open(&table_dir(home, FINDINGS)).await?;
+        tables::create_if_missing(&mut findings_table, findings_schema(), None).await?;
+        let mut sightings_table = tables::open(&table_dir(home, newly_seen::TABLE)).await?;
+        tables::create_if_missing(&mut sightings_table, newly_seen::schema(), None).await?;
+        let done = |table| async move {
+            tables::committed_version(table, &txn.app_id)
+                .await
+                .map(|v| v.is_some_and(|v| v >= txn.version))
+        };
+        if done(&sightings_table).await? {
+            return Ok(Vec::new());
+        }
+        let ctx = crate::sql::context(home).await?;
+        functions.register(&ctx);
+        let schema = crate::batch::events_schema();
+        let batch_table = MemTable::try_new(schema, vec![events])
+            .map_err(|e| tables::table_error("the batch's events", e))?;
+        ctx.register_table(BATCH_EVENTS, Arc::new(batch_table))
+            .map_err(|e| tables::table_error("the batch's events", e))?;
+        let day_start = first_time - first_time.rem_euclid(DAY_MICROS);
+        let found = find(&ctx, home, functions, options, Scope::Batch { day_start }).await?;
+        let mut fresh = Vec::new();
+        if !done(&findings_table).await? {
+            let existing = existing_ids(&ctx, home).await?;
+            let mut seen = HashSet::new();
+            fresh = found
+                .findings
+                .into_iter()
+                .filter(|f| !existing.contains(&f.finding_id) && seen.insert(f.finding_id.clone()))
+                .collect();
+            // Alerts go out before the commit: after a crash they may repeat, never go missing.
+            for f in &fresh {
+                alert(f)?;
+            }
+            tables::append(
+                &mut findings_table,
+                vec![findings_batch(&fresh)?],
+                None,
+                Some(txn.clone()),
+            )
+            .await?;
+        }
+        tables::append(
+            &mut sightings_table,
+            vec![found.sightings.added_batch()?],
+            None,
+            Some(txn.clone()),
+        )
+        .await?;
+        Ok(fresh)
+    })
+}
+
+const DAY_MICROS: i64 = 86_400_000_000;
+
+/// The smallest `event_time` of `events`, or `None` when there are no rows.
+fn earliest_event(events: &[RecordBatch]) -> Result<Option<i64>, LakeError> {
+    let mut earliest = None;
+    for batch in events {
+        let times = columns::micros(batch, "event_time")?;
+        earliest = times.into_iter().chain(earliest).min();
+    }
+    Ok(earliest)
 }
 
 /// Appends findings to the `findings` table of `home`, creating it on first use.
@@ -138,22 +228,39 @@ struct Found {
     report: DetectReport,
 }
 
+/// Which events a run judges.
+#[derive(Debug, Clone, Copy)]
+enum Scope {
+    /// The `events` table, from `--since` on (or all of it, in a retro-hunt).
+    Lake,
+    /// The rows of table [`BATCH_EVENTS`]; tunnels are measured over `events` from `day_start`
+    /// on, so windows that earlier batches began are judged whole.
+    Batch { day_start: i64 },
+}
+
 async fn find(
     ctx: &SessionContext,
     home: &Path,
     functions: &Functions,
     options: &DetectOptions,
+    scope: Scope,
 ) -> Result<Found, LakeError> {
     let config = &options.config;
     let previous = RunState::load(home)?;
     let state = RunState {
         feeds: feeds_fingerprint(functions.indicators()),
     };
-    let retro_hunt = options.since.is_some()
+    let retro_hunt = matches!(scope, Scope::Lake)
+        && options.since.is_some()
         && config.intel.enabled
         && !functions.indicators().is_empty()
         && previous.feeds != state.feeds;
-    let groups = query_groups(ctx, if retro_hunt { None } else { options.since }).await?;
+    let (table, groups_since, tunnel_since) = match scope {
+        Scope::Lake if retro_hunt => ("events", None, options.since),
+        Scope::Lake => ("events", options.since, options.since),
+        Scope::Batch { day_start } => (BATCH_EVENTS, None, Some(day_start)),
+    };
+    let groups = query_groups(ctx, table, groups_since).await?;
 
     let names: Vec<&str> = {
         let mut distinct: Vec<&str> = groups.iter().map(|g| g.query.as_str()).collect();
@@ -161,7 +268,13 @@ async fn find(
         distinct.dedup();
         distinct
     };
-    let judged = signals::name_signals(&names, functions, config);
+    let mut judged = signals::name_signals(&names, functions, config);
+    let domain_of: HashMap<&str, &str> = groups
+        .iter()
+        .filter_map(|g| Some((g.query.as_str(), g.registered_domain.as_deref()?)))
+        .collect();
+    let popular_dga =
+        drop_popular_dga(ctx, &names, &domain_of, &mut judged, config.dga.max_clients).await?;
     let by_name: HashMap<&str, &signals::NameSignals> =
         names.iter().copied().zip(&judged).collect();
 
@@ -189,12 +302,13 @@ async fn find(
         findings.extend(finding);
     }
     if config.dns_tunnel.enabled {
-        let windows = tunnel_windows(ctx, &config.dns_tunnel, options.since).await?;
+        let windows = tunnel_windows(ctx, &config.dns_tunnel, tunnel_since).await?;
         findings.extend(dns_tunnel::findings(&windows, &config.dns_tunnel));
     }
     let report = DetectReport {
         groups: groups.len(),
         names: names.len(),
+        popular_dga,
         findings: findings.len(),
         retro_hunt,
         ..DetectReport::default()
@@ -207,6 +321,56 @@ async fn find(
     })
 }
 
+/// Removes the DGA signal of names whose registered domain more than `max_clients` distinct
+/// clients of the lake resolve; returns how many names that silenced.
+async fn drop_popular_dga(
+    ctx: &SessionContext,
+    names: &[&str],
+    domain_of: &HashMap<&str, &str>,
+    judged: &mut [signals::NameSignals],
+    max_clients: u32,
+) -> Result<usize, LakeError> {
+    let flagged: Vec<(usize, &str)> = names
+        .iter()
+        .zip(judged.iter())
+        .enumerate()
+        .filter(|(_, (_, s))| s.dga.is_some())
+        .filter_map(|(i, (name, _))| Some((i, *domain_of.get(name)?)))
+        .collect();
+    if flagged.is_empty() {
+        return Ok(0);
+    }
+    let mut domains: Vec<&str> = flagged.iter().map(|(_, d)| *d).collect();
+    domains.sort_unstable();
+    domains.dedup();
+    // Registered domains of valid names hold letters, digits, '-' and '.'; quotes are doubled anyway.
+    let list = domains
+        .iter()
+        .map(|d| format!("'{}'", d.replace('\'', "''")))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let sql = format!(
+        "SELECT registered_domain FROM events WHERE registered_domain IN ({list}) \
+         GROUP BY registered_domain HAVING count(DISTINCT client_ip) > {max_clients}"
+    );
+    let mut popular = HashSet::new();
+    for batch in run(ctx, &sql).await? {
+        popular.extend(
+            columns::strings(&batch, "registered_domain")?
+                .into_iter()
+                .flatten(),
+        );
+    }
+    let mut silenced = 0;
+    for (i, domain) in flagged {
+        if popular.contains(domain) {
+            judged[i].dga = None;
+            silenced += 1;
+        }
+    }
+    Ok(silenced)
+}
+
 fn since_filter(since: Option<i64>) -> String {
     since.map_or_else(String::new, |micros| {
         format!("AND event_time >= to_timestamp_micros({micros})")
@@ -216,6 +380,7 @@ fn since_filter(since: Option<i64>) -> String {
 /// One row per client, name and day.
 async fn query_groups(
     ctx: &SessionContext,
+    table: &str,
     since: Option<i64>,
 ) -> Result<Vec<QueryGroup>, LakeError> {
     let sql = format!(
@@ -223,7 +388,7 @@ async fn query_groups(
            min(event_time) AS first_time, max(event_time) AS last_time, \
            sum(coalesce(count, 1)) AS queries, \
            max(CASE WHEN rcode = 'NOERROR' OR cardinality(answers) > 0 THEN 1 ELSE 0 END) AS resolved \
-         FROM events WHERE is_valid_name {} \
+         FROM {table} WHERE is_valid_name {} \
          GROUP BY client_ip, query, registered_domain, event_date",
         since_filter(since)
     );

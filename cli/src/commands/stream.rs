@@ -1,0 +1,162 @@
+//! `dnshunt stream`: ingest and detect continuously as logs land in a folder, crash-safe.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use anyhow::{Context, Result, bail};
+use dnshunt_lake::detect::DetectConfig;
+use dnshunt_lake::detect::combine::iso_time;
+use dnshunt_lake::{DetectOptions, Finding, Format, LakeError, ReadOptions, Stream, StreamOptions};
+use serde_json::json;
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// Where logs arrive: `dir:PATH`, a folder whose new files (rotated logs) and new lines of
+    /// growing files (an `eve.json` being appended to) are read.
+    #[arg(long)]
+    source: String,
+    /// The stream's name: its position is kept under <home>/stream/NAME.
+    #[arg(long, default_value = "default")]
+    name: String,
+    /// auto (tell each new file's format), pdns, zeek, zeek-json, suricata, bind, dnsmasq or csv.
+    #[arg(long, default_value = "auto")]
+    format: Format,
+    /// The sensor or resolver these logs come from, kept in every event's `sensor` column.
+    #[arg(long)]
+    sensor: Option<String>,
+    /// Append alerts (new findings, one JSON object per line) to this file; default: stdout.
+    #[arg(long)]
+    alerts: Option<PathBuf>,
+    /// Most bytes of log one micro-batch reads.
+    #[arg(long, default_value_t = 8 << 20)]
+    batch_bytes: usize,
+    /// How long to wait before looking again when nothing is new, in milliseconds.
+    #[arg(long, default_value_t = 500)]
+    poll_ms: u64,
+    /// Stop once everything in the folder has been read, instead of waiting for more.
+    #[arg(long)]
+    once: bool,
+    /// The DGA model.
+    #[arg(long, default_value = "dga@champion")]
+    model: String,
+    /// Watchlist of brands for `typosquat_domain` (default: <home>/watchlist.txt, when present).
+    #[arg(long)]
+    brands: Option<PathBuf>,
+}
+
+pub fn run(args: &Args, home: &Path) -> Result<ExitCode> {
+    let Some(dir) = args.source.strip_prefix("dir:") else {
+        bail!(
+            "--source {:?}: give dir:PATH, the folder where log files arrive",
+            args.source
+        );
+    };
+    let stop = Arc::new(AtomicBool::new(false));
+    for signal in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
+        signal_hook::flag::register(signal, Arc::clone(&stop))
+            .context("installing the SIGINT/SIGTERM handler")?;
+    }
+    let (functions, model_version) =
+        super::sql::functions(home, &args.model, args.brands.as_deref())?;
+    let detect = DetectOptions {
+        since: None,
+        config: DetectConfig::load(home)?,
+        model_version: Some(model_version),
+    };
+    let mut stream = Stream::open(
+        home,
+        Path::new(dir),
+        StreamOptions {
+            name: args.name.clone(),
+            read: ReadOptions {
+                format: args.format,
+                sensor: args.sensor.clone(),
+                ..ReadOptions::default()
+            },
+            batch_bytes: args.batch_bytes,
+        },
+    )?;
+    let mut alerts: Box<dyn Write> = match &args.alerts {
+        Some(path) => Box::new(
+            std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(path)
+                .with_context(|| format!("{}: cannot open the alerts file", path.display()))?,
+        ),
+        None => Box::new(std::io::stdout()),
+    };
+    let mut alert = |finding: &Finding| -> Result<(), LakeError> {
+        let line = alert_json(finding).to_string();
+        writeln!(alerts, "{line}")
+            .and_then(|()| alerts.flush())
+            .map_err(|e| LakeError::Sink(format!("writing an alert: {e}")))
+    };
+    eprintln!(
+        "stream {}: reading {dir}; stop with Ctrl-C or SIGTERM",
+        args.name
+    );
+    let mut quarantined = 0;
+    while !stop.load(Ordering::Relaxed) {
+        match stream.step(&functions, &detect, &mut alert)? {
+            Some(batch) => {
+                quarantined += batch.quarantined;
+                eprintln!(
+                    "batch {}{}: {} bytes, {} read = {} events + {} quarantined; {} new findings",
+                    batch.batch,
+                    if batch.redone {
+                        " (redone after an interruption)"
+                    } else {
+                        ""
+                    },
+                    batch.bytes,
+                    batch.records_read,
+                    batch.events,
+                    batch.quarantined,
+                    batch.findings.len()
+                );
+            }
+            None if args.once => break,
+            None => idle(&stop, Duration::from_millis(args.poll_ms)),
+        }
+    }
+    eprintln!("stream {}: stopped; its position is saved", args.name);
+    // Done, but some input was quarantined (ARCHITECTURE.md exit codes).
+    Ok(if quarantined > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// Sleeps up to `wait`, waking early when asked to stop.
+fn idle(stop: &AtomicBool, wait: Duration) {
+    let tick = Duration::from_millis(50);
+    let mut waited = Duration::ZERO;
+    while waited < wait && !stop.load(Ordering::Relaxed) {
+        std::thread::sleep(tick);
+        waited += tick;
+    }
+}
+
+/// A finding as one JSON alert: what a SIEM or a chat hook needs to act on it.
+fn alert_json(f: &Finding) -> serde_json::Value {
+    json!({
+        "finding_id": f.finding_id,
+        "detector": f.detector,
+        "severity": f.severity.as_str(),
+        "score": f.score,
+        "event_time": iso_time(f.event_time),
+        "client_ip": f.client_ip,
+        "query": f.query,
+        "registered_domain": f.registered_domain,
+        "reason": f.reason,
+        "evidence": serde_json::from_str::<serde_json::Value>(&f.evidence).unwrap_or_default(),
+        "intel": f.intel,
+        "model_version": f.model_version,
+    })
+}

@@ -1,0 +1,315 @@
+//! Continuous ingest and detection from a folder where DNS logs arrive: new files (rotated Zeek
+//! logs) and new lines of growing ones (an appended `eve.json`), in bounded micro-batches.
+//!
+//! Each batch is first planned ([`plan`]): the byte ranges it reads and where every file stands
+//! after it, written to `<home>/stream/<name>/plan.json` before anything else. The batch's rows
+//! then go to `events` and `quarantine`, and its findings and first sightings to their tables;
+//! every one of those commits carries the Delta application transaction
+//! `dnshunt-stream-<name>` with the batch number as its version, in the same commit as the data.
+//! After a crash the last plan is carried out again: a table whose log already holds the
+//! batch's transaction skips it, the others get the same rows again. So a crash at any point
+//! neither loses nor duplicates a row.
+
+pub mod plan;
+
+use std::fs::File;
+use std::path::{Path, PathBuf};
+
+use arrow_array::RecordBatch;
+use deltalake::DeltaTable;
+use deltalake::kernel::Transaction;
+
+use crate::LakeError;
+use crate::batch::{events_schema, quarantine_schema};
+use crate::detect::{DetectOptions, Finding, detect_batch};
+use crate::event::Parsed;
+use crate::format::Format;
+use crate::functions::Functions;
+use crate::lines::Lines;
+use crate::read::{Chunk, FileReport, ReadOptions, read_file, read_records};
+use crate::sources::{self, Source};
+use crate::tables::{self, EVENTS_PARTITION, runtime, table_dir};
+use plan::{Plan, Planned};
+
+/// How a stream runs.
+#[derive(Debug, Clone)]
+pub struct StreamOptions {
+    /// The stream's name: its state folder and its Delta application id.
+    pub name: String,
+    /// Parsing: the format (`auto` tells each new file's), sensor, line cap.
+    pub read: ReadOptions,
+    /// About how many bytes of log one batch reads at most.
+    pub batch_bytes: usize,
+}
+
+/// What one batch did.
+#[derive(Debug, Clone, Default)]
+pub struct BatchReport {
+    /// Its number.
+    pub batch: i64,
+    /// Whether it was planned before a crash and carried out again now.
+    pub redone: bool,
+    /// Bytes of log it read.
+    pub bytes: u64,
+    /// Records read: `events + quarantined`.
+    pub records_read: u64,
+    /// Rows for `events`.
+    pub events: u64,
+    /// Rows for `quarantine`.
+    pub quarantined: u64,
+    /// Findings added.
+    pub findings: Vec<Finding>,
+}
+
+/// A stream over one source folder, holding its lock.
+pub struct Stream {
+    home: PathBuf,
+    dir: PathBuf,
+    state_dir: PathBuf,
+    options: StreamOptions,
+    last: Plan,
+    /// Whether `last` may be unfinished (true on open: the previous process may have crashed).
+    unfinished: bool,
+    _lock: File,
+}
+
+impl Stream {
+    /// Opens the stream `options.name` of `home` reading folder `dir`. Only one process may run
+    /// a stream at a time.
+    pub fn open(home: &Path, dir: &Path, options: StreamOptions) -> Result<Self, LakeError> {
+        if !dir.is_dir() {
+            return Err(LakeError::Config(format!(
+                "{}: not a folder; give --source dir:PATH with the folder where logs arrive",
+                dir.display()
+            )));
+        }
+        check_name(&options.name)?;
+        let state_dir = home.join("stream").join(&options.name);
+        let io = |source| LakeError::Io {
+            path: state_dir.display().to_string(),
+            source,
+        };
+        std::fs::create_dir_all(&state_dir).map_err(io)?;
+        let lock = File::create(state_dir.join("lock")).map_err(io)?;
+        lock.try_lock().map_err(|_| {
+            LakeError::Config(format!(
+                "stream {:?} is already running (lock {}); stop it first or pick another --name",
+                options.name,
+                state_dir.join("lock").display()
+            ))
+        })?;
+        let source = format!("dir:{}", dir.display());
+        let last = Plan::load(&state_dir, &source)?;
+        Ok(Self {
+            home: home.to_path_buf(),
+            dir: dir.to_path_buf(),
+            state_dir,
+            options,
+            unfinished: last.batch > 0,
+            last,
+            _lock: lock,
+        })
+    }
+
+    /// The Delta application id of this stream's commits.
+    pub fn app_id(&self) -> String {
+        format!("dnshunt-stream-{}", self.options.name)
+    }
+
+    /// Carries out one batch: the one a crash interrupted, else the next if anything is new.
+    /// New findings go to `alert` before they are committed. `None` when nothing is new.
+    pub fn step(
+        &mut self,
+        functions: &Functions,
+        detect: &DetectOptions,
+        alert: &mut dyn FnMut(&Finding) -> Result<(), LakeError>,
+    ) -> Result<Option<BatchReport>, LakeError> {
+        if self.unfinished {
+            let planned = self
+                .last
+                .ranges
+                .iter()
+                .map(|range| Planned {
+                    range: range.clone(),
+                    bytes: Vec::new(),
+                })
+                .collect();
+            let plan = self.last.clone();
+            let mut report = self.carry_out(&plan, planned, functions, detect, alert)?;
+            report.redone = true;
+            self.unfinished = false;
+            return Ok(Some(report));
+        }
+        let Some((plan, planned)) = plan::next(
+            &self.last,
+            &self.dir,
+            self.options.batch_bytes,
+            self.options.read.format,
+        )?
+        else {
+            return Ok(None);
+        };
+        plan.save(&self.state_dir)?;
+        self.last = plan.clone();
+        self.unfinished = true;
+        let report = self.carry_out(&plan, planned, functions, detect, alert)?;
+        self.unfinished = false;
+        Ok(Some(report))
+    }
+
+    fn carry_out(
+        &self,
+        plan: &Plan,
+        planned: Vec<Planned>,
+        functions: &Functions,
+        detect: &DetectOptions,
+        alert: &mut dyn FnMut(&Finding) -> Result<(), LakeError>,
+    ) -> Result<BatchReport, LakeError> {
+        let mut report = BatchReport {
+            batch: plan.batch,
+            ..BatchReport::default()
+        };
+        let mut events = Vec::new();
+        let mut quarantine = Vec::new();
+        for part in planned {
+            report.bytes += part.range.end - part.range.start;
+            let counts = read_range(part, &self.options.read, &mut |chunk| {
+                events.push(chunk.events);
+                quarantine.push(chunk.quarantine);
+                Ok(())
+            })?;
+            report.events += counts.events;
+            report.quarantined += counts.quarantined;
+        }
+        report.records_read = report.events + report.quarantined;
+        let txn = Transaction::new(self.app_id(), plan.batch);
+        let rt = runtime()?;
+        rt.block_on(async {
+            let mut events_table = open_table(
+                &self.home,
+                "events",
+                events_schema(),
+                Some(EVENTS_PARTITION),
+            )
+            .await?;
+            append_once(
+                &mut events_table,
+                events.clone(),
+                Some(EVENTS_PARTITION),
+                &txn,
+            )
+            .await?;
+            let mut quarantine_table =
+                open_table(&self.home, "quarantine", quarantine_schema(), None).await?;
+            append_once(&mut quarantine_table, quarantine, None, &txn).await
+        })?;
+        drop(rt);
+        report.findings = detect_batch(&self.home, functions, detect, events, &txn, alert)?;
+        Ok(report)
+    }
+}
+
+async fn open_table(
+    home: &Path,
+    name: &str,
+    schema: arrow_schema::SchemaRef,
+    partition: Option<&str>,
+) -> Result<DeltaTable, LakeError> {
+    let mut table = tables::open(&table_dir(home, name)).await?;
+    tables::create_if_missing(&mut table, schema, partition).await?;
+    Ok(table)
+}
+
+/// Appends `batches` with `txn` unless the table already holds that transaction.
+async fn append_once(
+    table: &mut DeltaTable,
+    batches: Vec<RecordBatch>,
+    partition: Option<&str>,
+    txn: &Transaction,
+) -> Result<(), LakeError> {
+    let done = tables::committed_version(table, &txn.app_id)
+        .await?
+        .is_some_and(|v| v >= txn.version);
+    if done {
+        return Ok(());
+    }
+    tables::append(table, batches, partition, Some(txn.clone())).await
+}
+
+/// Stream names become a folder and part of a Delta application id: keep them plain.
+fn check_name(name: &str) -> Result<(), LakeError> {
+    let plain = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_';
+    if name.is_empty() || name.len() > 64 || !name.chars().all(plain) {
+        return Err(LakeError::Config(format!(
+            "stream name {name:?}: use 1 to 64 letters, digits, '-' or '_'"
+        )));
+    }
+    Ok(())
+}
+
+/// Parses one planned range into chunks; a redo reads its bytes from disk again.
+fn read_range(
+    part: Planned,
+    options: &ReadOptions,
+    sink: &mut dyn FnMut(Chunk) -> Result<(), LakeError>,
+) -> Result<FileReport, LakeError> {
+    let range = part.range;
+    let format: Format = range.format.parse().unwrap_or(Format::Auto);
+    if range.gzip {
+        let options = ReadOptions {
+            format,
+            ..options.clone()
+        };
+        return read_file(&range.path, &options, sink);
+    }
+    let bytes = if part.bytes.is_empty() {
+        let bytes = plan::read_span(&range.path, range.start, range.end - range.start)?;
+        if bytes.len() as u64 != range.end - range.start {
+            return Err(LakeError::Config(format!(
+                "{}: shorter than when batch was planned (bytes {}..{}); the file was truncated \
+                 or replaced while the stream was down, and those rows cannot be read again",
+                range.path.display(),
+                range.start,
+                range.end
+            )));
+        }
+        bytes
+    } else {
+        part.bytes
+    };
+    let mut source: Box<dyn Source> = sources::for_format(format, range.year, &options.csv)
+        .unwrap_or_else(|| Box::new(Unrecognised));
+    for line in &range.header {
+        // Header lines only set the parser up; they were counted when first read.
+        let _ = source.parse(line);
+    }
+    let mut report = FileReport {
+        path: range.path.clone(),
+        format,
+        records_read: 0,
+        events: 0,
+        quarantined: 0,
+        skipped_lines: 0,
+    };
+    let lines = Lines::new(&bytes[..], options.max_line_bytes);
+    read_records(
+        source.as_mut(),
+        lines,
+        range.lines_before,
+        options,
+        &mut report,
+        sink,
+    )?;
+    Ok(report)
+}
+
+/// The parser of a file whose format could not be told: every record goes to quarantine.
+struct Unrecognised;
+
+impl Source for Unrecognised {
+    fn parse(&mut self, _line: &str) -> Parsed {
+        Parsed::reject(
+            "cannot tell this file's log format from its first lines; restart the stream with --format",
+        )
+    }
+}

@@ -1,0 +1,232 @@
+//! `dnshunt stream` against real processes: killed with SIGKILL at random points it must end
+//! with exactly the tables of a run that never crashed; `dnshunt ingest` writing at the same
+//! time must leave both writers' rows, once each; SIGTERM stops it cleanly.
+
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use dnshunt_datasets::traffic::{DEFAULT_START, TrafficOptions, write_zeek};
+use dnshunt_e2e::{binary, dnshunt, sql_rows, stderr};
+use serde_json::Value;
+
+/// Small batches, so one run of the stream is many commits to be interrupted in.
+const BATCH_BYTES: &str = "65536";
+
+/// A working morning of a small office as rotated Zeek logs (each file with its own header),
+/// plus one log with broken lines for the quarantine. Returns the number of data lines.
+fn land_logs(dir: &Path, seed: u64, files: usize) -> usize {
+    let mut log = Vec::new();
+    write_zeek(
+        &TrafficOptions {
+            seed,
+            clients: 40,
+            start: DEFAULT_START + 8 * 3600,
+            hours: 3,
+            events_per_client_hour: 20,
+        },
+        &mut log,
+    )
+    .unwrap();
+    let log = String::from_utf8(log).unwrap();
+    let (header, rows): (Vec<&str>, Vec<&str>) = log.lines().partition(|l| l.starts_with('#'));
+    let open: Vec<&str> = header
+        .iter()
+        .copied()
+        .filter(|l| !l.starts_with("#close"))
+        .collect();
+    let per_file = rows.len().div_ceil(files);
+    for (i, part) in rows.chunks(per_file).enumerate() {
+        let text = format!(
+            "{}\n{}\n#close\t2026-11-02-11-00-00\n",
+            open.join("\n"),
+            part.join("\n")
+        );
+        std::fs::write(dir.join(format!("dns.{seed}.{i:02}.log")), text).unwrap();
+    }
+    let mut hostile = format!("{}\n", open.join("\n")).into_bytes();
+    hostile.extend_from_slice(rows[0].as_bytes());
+    hostile.extend_from_slice(b"\nnot\ta\tzeek\tline\n\xff\xfe<script>\n");
+    std::fs::write(dir.join(format!("dns.{seed}.zz-broken.log")), hostile).unwrap();
+    rows.len() + 3
+}
+
+fn stream_command(home: &Path, source: &Path, extra: &[&str]) -> Command {
+    let mut command = Command::new(binary("dnshunt-cli", "dnshunt"));
+    command
+        .arg("--home")
+        .arg(home)
+        .args(["stream", "--batch-bytes", BATCH_BYTES, "--source"])
+        .arg(format!("dir:{}", source.display()))
+        .args(extra)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped());
+    command
+}
+
+/// Every row of the tables a stream writes, in a fixed order.
+fn tables(home: &Path) -> Vec<Vec<Value>> {
+    [
+        "SELECT * FROM events ORDER BY source_file, source_line",
+        "SELECT * FROM quarantine ORDER BY file, line",
+        "SELECT * FROM findings ORDER BY finding_id",
+        "SELECT * FROM domain_sightings ORDER BY registered_domain",
+    ]
+    .iter()
+    .map(|query| sql_rows(home, query))
+    .collect()
+}
+
+/// splitmix64: kill times that differ between runs of the test but can be replayed by seed.
+fn next(state: &mut u64) -> u64 {
+    *state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
+    let mut z = *state;
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
+/// Waits for `child` up to `limit`; `None` if it is still running.
+fn wait_for(child: &mut Child, limit: Duration) -> Option<std::process::ExitStatus> {
+    let start = Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            return Some(status);
+        }
+        if start.elapsed() >= limit {
+            return None;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+#[test]
+fn sigkill_at_random_points_loses_and_duplicates_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let source = dir.path().join("incoming");
+    std::fs::create_dir(&source).unwrap();
+    let lines = land_logs(&source, 7, 4);
+
+    let clean = dir.path().join("clean");
+    let run = stream_command(&clean, &source, &["--once"])
+        .output()
+        .unwrap();
+    assert_eq!(run.status.code(), Some(1), "{}", stderr(&run));
+    let expected = tables(&clean);
+    assert_eq!(expected[0].len() + expected[1].len(), lines);
+    assert!(!expected[2].is_empty(), "the planted threats give findings");
+
+    let crashed = dir.path().join("crashed");
+    let seed = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos() as u64;
+    let mut rng = seed;
+    let mut kills = 0;
+    for _ in 0..300 {
+        let mut child = stream_command(&crashed, &source, &["--once"])
+            .spawn()
+            .unwrap();
+        let delay = Duration::from_millis(100 + next(&mut rng) % 1_400);
+        if let Some(status) = wait_for(&mut child, delay) {
+            if kills >= 20 {
+                assert_eq!(status.code(), Some(1), "seed {seed}");
+                break;
+            }
+            // Finished before 20 kills: start over on a fresh lake to get more of them.
+            std::fs::remove_dir_all(&crashed).unwrap();
+            kills = 0;
+            continue;
+        }
+        child.kill().unwrap();
+        child.wait().unwrap();
+        kills += 1;
+    }
+    assert!(kills >= 20, "only {kills} kills (seed {seed})");
+    let got = tables(&crashed);
+    for (table, (got, expected)) in ["events", "quarantine", "findings", "domain_sightings"]
+        .iter()
+        .zip(got.iter().zip(&expected))
+    {
+        assert_eq!(
+            got.len(),
+            expected.len(),
+            "{table} after {kills} kills (seed {seed})"
+        );
+        assert!(
+            got == expected,
+            "{table} differs after {kills} kills (seed {seed})"
+        );
+    }
+}
+
+#[test]
+fn ingest_while_streaming_keeps_both_writers_rows_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("home");
+    let source = dir.path().join("incoming");
+    let other = dir.path().join("other");
+    std::fs::create_dir(&source).unwrap();
+    std::fs::create_dir(&other).unwrap();
+    let other_lines = land_logs(&other, 2, 3);
+
+    let mut stream = stream_command(&home, &source, &["--poll-ms", "100"])
+        .spawn()
+        .unwrap();
+    // Logs land while the stream runs and `dnshunt ingest` writes other logs to the same tables.
+    let landing = dir.path().join("landing");
+    std::fs::create_dir(&landing).unwrap();
+    let streamed_lines = land_logs(&landing, 3, 3);
+    let ingest = std::thread::spawn({
+        let home = home.clone();
+        move || dnshunt(&home, &["ingest", other.to_str().unwrap()])
+    });
+    let mut landed: Vec<_> = std::fs::read_dir(&landing)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    landed.sort();
+    for file in landed {
+        std::thread::sleep(Duration::from_millis(300));
+        // Renamed into place, as log shippers do, so the stream never sees half a file.
+        std::fs::rename(&file, source.join(file.file_name().unwrap())).unwrap();
+    }
+    let ingest = ingest.join().unwrap();
+    assert_eq!(ingest.status.code(), Some(1), "{}", stderr(&ingest));
+
+    // SIGTERM: the stream finishes its batch and leaves.
+    std::thread::sleep(Duration::from_secs(2));
+    let term = Command::new("kill")
+        .args(["-TERM", &stream.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(term.success());
+    let status = wait_for(&mut stream, Duration::from_secs(120)).expect("stream stops on SIGTERM");
+    let mut log = String::new();
+    std::io::Read::read_to_string(stream.stderr.as_mut().unwrap(), &mut log).unwrap();
+    assert!(status.code().is_some(), "killed, not stopped: {log}");
+    assert!(log.contains("stopped; its position is saved"), "{log}");
+    // Whatever had not been read yet is read now.
+    let rest = stream_command(&home, &source, &["--once"])
+        .output()
+        .unwrap();
+    assert!(rest.status.code().is_some(), "{}", stderr(&rest));
+
+    let count = |query: &str| sql_rows(&home, query)[0]["n"].as_i64().unwrap();
+    let rows =
+        count("SELECT count(*) AS n FROM events") + count("SELECT count(*) AS n FROM quarantine");
+    assert_eq!(rows, i64::try_from(other_lines + streamed_lines).unwrap());
+    let distinct =
+        count("SELECT count(*) AS n FROM (SELECT DISTINCT source_file, source_line FROM events)");
+    assert_eq!(distinct, count("SELECT count(*) AS n FROM events"));
+    assert_eq!(
+        count("SELECT count(*) AS n FROM ingest_ledger"),
+        4,
+        "the three rotated logs and the broken one"
+    );
+    let findings = count("SELECT count(*) AS n FROM findings");
+    assert_eq!(
+        findings,
+        count("SELECT count(DISTINCT finding_id) AS n FROM findings")
+    );
+}
