@@ -1,6 +1,8 @@
 //! Ingest throughput into Delta tables: 1,000,000 generated lines each of Zeek TSV, passive DNS
 //! COF and Suricata EVE JSON, through `dnshunt_lake::ingest` (parse, normalize, write Parquet,
-//! commit) into a fresh lake, three times per format; prints the median events per second.
+//! commit) into a fresh lake, three times per format; prints the median events per second. Then
+//! it reads each file three times with `dnshunt_lake::read_path` alone (parse, normalize, Arrow
+//! batches, nothing written) to show how much of the time is writing the lake.
 //!
 //! The lines are synthetic and fixed by a seed: 2,000 clients querying a mix of 5,000 common
 //! names and random labels under 20 suffixes, over one day. The target (issue 8) is 500,000
@@ -14,7 +16,7 @@ use std::io::{BufWriter, Write};
 use std::path::Path;
 use std::time::Instant;
 
-use dnshunt_lake::{Format, ReadOptions, ingest};
+use dnshunt_lake::{Format, ReadOptions, ingest, read_path};
 
 const SEED: u64 = 0x6c61_6b65_2131;
 const DAY_START: f64 = 1_732_752_000.0;
@@ -147,6 +149,14 @@ fn median(mut values: Vec<f64>) -> f64 {
     values[values.len() / 2]
 }
 
+fn list(rates: &[f64]) -> String {
+    rates
+        .iter()
+        .map(|r| format!("{r:.0}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 fn main() {
     let benchmarking = std::env::args().any(|arg| arg == "--bench");
     let (lines, repeats) = if benchmarking {
@@ -188,11 +198,27 @@ fn main() {
             "{name:<13} {:>10.0} events/s median ({:.1} MB input, runs: {})",
             median(rates.clone()),
             bytes as f64 / 1e6,
-            rates
-                .iter()
-                .map(|r| format!("{r:.0}"))
-                .collect::<Vec<_>>()
-                .join(", ")
+            list(&rates)
+        );
+        // The same file through `read_path` alone (read, parse, normalize, build Arrow batches,
+        // no Parquet and no commit): what ingest would reach if writing the lake were free.
+        let mut rates = Vec::new();
+        for _ in 0..repeats {
+            let options = ReadOptions {
+                format,
+                ..ReadOptions::default()
+            };
+            let started = Instant::now();
+            let report = read_path(&input, &options, &mut |_| Ok(())).expect("reading");
+            let seconds = started.elapsed().as_secs_f64();
+            assert_eq!(report.files[0].events, lines as u64);
+            rates.push(lines as f64 / seconds);
+        }
+        println!(
+            "{:<13} {:>10.0} events/s median, read_path alone (runs: {})",
+            "",
+            median(rates.clone()),
+            list(&rates)
         );
     }
 }
