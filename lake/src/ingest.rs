@@ -21,7 +21,7 @@ use sha2::Digest;
 use crate::LakeError;
 use crate::batch::{events_schema, quarantine_schema};
 use crate::read::{Chunk, FileReport, ReadOptions, collect_files, read_file};
-use crate::tables::{self, EVENTS_PARTITION, runtime, table_dir};
+use crate::tables::{self, EVENTS_PARTITION, runtime};
 
 /// What happened to one input file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -143,12 +143,12 @@ struct OpenLake {
 impl OpenLake {
     async fn open(home: &Path) -> Result<Self, LakeError> {
         let ledger = crate::sql::ledger_paths(home).await?;
-        let mut events = tables::open(&table_dir(home, "events")).await?;
-        let mut quarantine = tables::open(&table_dir(home, "quarantine")).await?;
-        let mut ledger_table = tables::open(&table_dir(home, "ingest_ledger")).await?;
-        tables::create_if_missing(&mut events, events_schema(), Some(EVENTS_PARTITION)).await?;
-        tables::create_if_missing(&mut quarantine, quarantine_schema(), None).await?;
-        tables::create_if_missing(&mut ledger_table, ledger_schema(), None).await?;
+        let events =
+            tables::open_or_create(home, "events", events_schema(), Some(EVENTS_PARTITION)).await?;
+        let quarantine =
+            tables::open_or_create(home, "quarantine", quarantine_schema(), None).await?;
+        let ledger_table =
+            tables::open_or_create(home, "ingest_ledger", ledger_schema(), None).await?;
         Ok(Self {
             events,
             quarantine,

@@ -83,6 +83,25 @@ pub(crate) async fn create_if_missing(
     Ok(())
 }
 
+/// Opens table `name` of `home`, creating it with `schema` if it has no commit yet.
+pub(crate) async fn open_or_create(
+    home: &Path,
+    name: &str,
+    schema: SchemaRef,
+    partition: Option<&str>,
+) -> Result<DeltaTable, LakeError> {
+    let mut table = open(&table_dir(home, name)).await?;
+    create_if_missing(&mut table, schema, partition).await?;
+    Ok(table)
+}
+
+/// Whether `table` already holds the commit of `txn` (its application at that version or later).
+pub(crate) async fn holds(table: &DeltaTable, txn: &Transaction) -> Result<bool, LakeError> {
+    Ok(committed_version(table, &txn.app_id)
+        .await?
+        .is_some_and(|v| v >= txn.version))
+}
+
 /// The version of application `app_id`'s last commit to `table`, if any (Delta's `txn` action).
 pub(crate) async fn committed_version(
     table: &DeltaTable,

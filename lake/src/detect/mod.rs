@@ -102,8 +102,8 @@ pub fn detect(
             *report.by_severity.entry(f.severity).or_default() += 1;
         }
         append_findings(home, fresh).await?;
-        let mut sightings_table = tables::open(&table_dir(home, newly_seen::TABLE)).await?;
-        tables::create_if_missing(&mut sightings_table, newly_seen::schema(), None).await?;
+        let mut sightings_table =
+            tables::open_or_create(home, newly_seen::TABLE, newly_seen::schema(), None).await?;
         tables::append(
             &mut sightings_table,
             vec![found.sightings.added_batch()?],
@@ -132,16 +132,11 @@ pub fn detect_batch(
         return Ok(Vec::new());
     };
     runtime()?.block_on(async {
-        let mut findings_table = tables::open(&table_dir(home, FINDINGS)).await?;
-        tables::create_if_missing(&mut findings_table, findings_schema(), None).await?;
-        let mut sightings_table = tables::open(&table_dir(home, newly_seen::TABLE)).await?;
-        tables::create_if_missing(&mut sightings_table, newly_seen::schema(), None).await?;
-        let done = |table| async move {
-            tables::committed_version(table, &txn.app_id)
-                .await
-                .map(|v| v.is_some_and(|v| v >= txn.version))
-        };
-        if done(&sightings_table).await? {
+        let mut findings_table =
+            tables::open_or_create(home, FINDINGS, findings_schema(), None).await?;
+        let mut sightings_table =
+            tables::open_or_create(home, newly_seen::TABLE, newly_seen::schema(), None).await?;
+        if tables::holds(&sightings_table, txn).await? {
             return Ok(Vec::new());
         }
         let ctx = crate::sql::context(home).await?;
@@ -154,7 +149,7 @@ pub fn detect_batch(
         let day_start = first_time - first_time.rem_euclid(DAY_MICROS);
         let found = find(&ctx, home, functions, options, Scope::Batch { day_start }).await?;
         let mut fresh = Vec::new();
-        if !done(&findings_table).await? {
+        if !tables::holds(&findings_table, txn).await? {
             let existing = existing_ids(&ctx, home).await?;
             let mut seen = HashSet::new();
             fresh = found
@@ -199,8 +194,7 @@ fn earliest_event(events: &[RecordBatch]) -> Result<Option<i64>, LakeError> {
 
 /// Appends findings to the `findings` table of `home`, creating it on first use.
 pub async fn append_findings(home: &Path, findings: Vec<Finding>) -> Result<(), LakeError> {
-    let mut table = tables::open(&table_dir(home, FINDINGS)).await?;
-    tables::create_if_missing(&mut table, findings_schema(), None).await?;
+    let mut table = tables::open_or_create(home, FINDINGS, findings_schema(), None).await?;
     tables::append(&mut table, vec![findings_batch(&findings)?], None, None).await
 }
 

@@ -28,7 +28,7 @@ use crate::functions::Functions;
 use crate::lines::Lines;
 use crate::read::{Chunk, FileReport, ReadOptions, read_file, read_records};
 use crate::sources::{self, Source};
-use crate::tables::{self, EVENTS_PARTITION, runtime, table_dir};
+use crate::tables::{self, EVENTS_PARTITION, runtime};
 use plan::{Plan, Planned};
 
 /// How a stream runs.
@@ -185,7 +185,7 @@ impl Stream {
         let txn = Transaction::new(self.app_id(), plan.batch);
         let rt = runtime()?;
         rt.block_on(async {
-            let mut events_table = open_table(
+            let mut events_table = tables::open_or_create(
                 &self.home,
                 "events",
                 events_schema(),
@@ -200,24 +200,13 @@ impl Stream {
             )
             .await?;
             let mut quarantine_table =
-                open_table(&self.home, "quarantine", quarantine_schema(), None).await?;
+                tables::open_or_create(&self.home, "quarantine", quarantine_schema(), None).await?;
             append_once(&mut quarantine_table, quarantine, None, &txn).await
         })?;
         drop(rt);
         report.findings = detect_batch(&self.home, functions, detect, events, &txn, alert)?;
         Ok(report)
     }
-}
-
-async fn open_table(
-    home: &Path,
-    name: &str,
-    schema: arrow_schema::SchemaRef,
-    partition: Option<&str>,
-) -> Result<DeltaTable, LakeError> {
-    let mut table = tables::open(&table_dir(home, name)).await?;
-    tables::create_if_missing(&mut table, schema, partition).await?;
-    Ok(table)
 }
 
 /// Appends `batches` with `txn` unless the table already holds that transaction.
@@ -227,10 +216,7 @@ async fn append_once(
     partition: Option<&str>,
     txn: &Transaction,
 ) -> Result<(), LakeError> {
-    let done = tables::committed_version(table, &txn.app_id)
-        .await?
-        .is_some_and(|v| v >= txn.version);
-    if done {
+    if tables::holds(table, txn).await? {
         return Ok(());
     }
     tables::append(table, batches, partition, Some(txn.clone())).await
