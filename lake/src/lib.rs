@@ -35,7 +35,7 @@ pub use functions::Functions;
 pub use ingest::{FileOutcome, IngestReport, Progress, ingest};
 pub use read::{Chunk, FileReport, ReadOptions, ReadReport, read_path};
 pub use sql::{TableInfo, list_tables, sql};
-pub use stream::{BatchReport, Stream, StreamOptions};
+pub use stream::{BatchReport, Stream, StreamOptions, StreamSource};
 
 /// Errors that stop reading a whole file or folder (a bad record never does: it is quarantined).
 #[derive(Debug, thiserror::Error)]

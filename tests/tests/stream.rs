@@ -86,6 +86,14 @@ fn next(state: &mut u64) -> u64 {
     z ^ (z >> 31)
 }
 
+/// A seed that differs between runs of a test; failures print it to replay them.
+fn time_seed() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos() as u64
+}
+
 /// Waits for `child` up to `limit`; `None` if it is still running.
 fn wait_for(child: &mut Child, limit: Duration) -> Option<std::process::ExitStatus> {
     let start = Instant::now();
@@ -117,10 +125,7 @@ fn sigkill_at_random_points_loses_and_duplicates_nothing() {
     assert!(!expected[2].is_empty(), "the planted threats give findings");
 
     let crashed = dir.path().join("crashed");
-    let seed = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_nanos() as u64;
+    let seed = time_seed();
     let mut rng = seed;
     let mut kills = 0;
     for _ in 0..300 {
@@ -228,5 +233,107 @@ fn ingest_while_streaming_keeps_both_writers_rows_once() {
     assert_eq!(
         findings,
         count("SELECT count(DISTINCT finding_id) AS n FROM findings")
+    );
+}
+
+/// `dnshunt stream --source delta:events` on a lake that `dnshunt ingest` filled: one Parquet
+/// file per batch (so a batch also ends inside a commit of two files), killed at random points,
+/// must end with the findings and sightings of a run that never crashed, and must judge what is
+/// ingested after it started.
+#[test]
+fn delta_events_source_judges_committed_rows_once_across_crashes() {
+    let dir = tempfile::tempdir().unwrap();
+    let logs = dir.path().join("logs");
+    std::fs::create_dir(&logs).unwrap();
+    land_logs(&logs, 11, 3);
+    // Two event dates, so one ingest commit adds two files.
+    let seed_test = dnshunt_e2e::shared_dir().join("seed-data/dns_test_1.json");
+    let fill = |home: &Path| {
+        for path in [&logs, &seed_test] {
+            let run = dnshunt(home, &["ingest", path.to_str().unwrap()]);
+            assert!(run.status.code().is_some(), "{}", stderr(&run));
+        }
+    };
+    let stream = |home: &Path| {
+        let mut command = Command::new(binary("dnshunt-cli", "dnshunt"));
+        command
+            .arg("--home")
+            .arg(home)
+            .args(["stream", "--source", "delta:events", "--from-start"])
+            .args(["--batch-bytes", "1", "--once"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped());
+        command
+    };
+    let judged = |home: &Path| {
+        [
+            "SELECT * FROM findings ORDER BY finding_id",
+            "SELECT * FROM domain_sightings ORDER BY registered_domain",
+        ]
+        .map(|query| sql_rows(home, query))
+    };
+
+    let clean = dir.path().join("clean");
+    fill(&clean);
+    let run = stream(&clean).output().unwrap();
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    let expected = judged(&clean);
+    let queries: Vec<&str> = expected[0]
+        .iter()
+        .filter_map(|f| f["query"].as_str())
+        .collect();
+    assert!(
+        queries.contains(&"ns1.asdklgb.cf"),
+        "the seed's DGA name is judged: {queries:?}"
+    );
+    assert!(!expected[1].is_empty());
+
+    let crashed = dir.path().join("crashed");
+    fill(&crashed);
+    let seed = time_seed();
+    let mut rng = seed;
+    let mut kills = 0;
+    for _ in 0..100 {
+        let mut child = stream(&crashed).spawn().unwrap();
+        let delay = Duration::from_millis(100 + next(&mut rng) % 900);
+        if let Some(status) = wait_for(&mut child, delay) {
+            assert_eq!(status.code(), Some(0), "seed {seed}");
+            break;
+        }
+        child.kill().unwrap();
+        child.wait().unwrap();
+        kills += 1;
+    }
+    assert!(
+        kills >= 3,
+        "only {kills} kills: the stream ended too soon (seed {seed})"
+    );
+    assert_eq!(
+        judged(&crashed),
+        expected,
+        "after {kills} kills (seed {seed})"
+    );
+
+    // Rows committed after the stream's last batch are judged by its next one, and only they.
+    let later = dir.path().join("later");
+    std::fs::create_dir(&later).unwrap();
+    std::fs::write(
+        later.join("dga.json"),
+        "{\"rrname\":\"kq3v9zx7wpl2.biz\",\"rrtype\":\"A\",\"rdata\":[\"203.0.113.9\"],\
+         \"count\":3,\"time_first\":1700000000,\"time_last\":1700000100}\n",
+    )
+    .unwrap();
+    let run = dnshunt(&clean, &["ingest", later.to_str().unwrap()]);
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    let run = stream(&clean).output().unwrap();
+    let log = stderr(&run);
+    assert!(
+        log.contains("batch") && log.contains("1 read = 1 events"),
+        "{log}"
+    );
+    let findings = sql_rows(&clean, "SELECT query FROM findings");
+    assert!(
+        findings.len() > expected[0].len(),
+        "the new DGA name is judged: {log}"
     );
 }

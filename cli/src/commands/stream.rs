@@ -1,4 +1,5 @@
-//! `dnshunt stream`: ingest and detect continuously as logs land in a folder, crash-safe.
+//! `dnshunt stream`: ingest and detect continuously as logs land in a folder, or detect as other
+//! writers commit to `events`; crash-safe.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -7,18 +8,25 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 use dnshunt_lake::detect::DetectConfig;
 use dnshunt_lake::detect::combine::iso_time;
-use dnshunt_lake::{DetectOptions, Finding, Format, LakeError, ReadOptions, Stream, StreamOptions};
+use dnshunt_lake::{
+    DetectOptions, Finding, Format, LakeError, ReadOptions, Stream, StreamOptions, StreamSource,
+};
 use serde_json::json;
 
 #[derive(clap::Args)]
 pub struct Args {
     /// Where logs arrive: `dir:PATH`, a folder whose new files (rotated logs) and new lines of
-    /// growing files (an `eve.json` being appended to) are read.
+    /// growing files (an `eve.json` being appended to) are read; or `delta:events`, the rows
+    /// that `dnshunt ingest` or another stream commit to the events table.
     #[arg(long)]
     source: String,
+    /// With `delta:events`: a new stream judges the table's whole history first, instead of
+    /// starting at the rows committed after it starts.
+    #[arg(long)]
+    from_start: bool,
     /// The stream's name: its position is kept under <home>/stream/NAME.
     #[arg(long, default_value = "default")]
     name: String,
@@ -31,7 +39,7 @@ pub struct Args {
     /// Append alerts (new findings, one JSON object per line) to this file; default: stdout.
     #[arg(long)]
     alerts: Option<PathBuf>,
-    /// Most bytes of log one micro-batch reads.
+    /// Most bytes one micro-batch reads: of log (`dir:`), or of Parquet (`delta:events`).
     #[arg(long, default_value_t = 8 << 20)]
     batch_bytes: usize,
     /// How long to wait before looking again when nothing is new, in milliseconds.
@@ -49,12 +57,7 @@ pub struct Args {
 }
 
 pub fn run(args: &Args, home: &Path) -> Result<ExitCode> {
-    let Some(dir) = args.source.strip_prefix("dir:") else {
-        bail!(
-            "--source {:?}: give dir:PATH, the folder where log files arrive",
-            args.source
-        );
-    };
+    let source = StreamSource::parse(&args.source, args.from_start)?;
     let stop = Arc::new(AtomicBool::new(false));
     for signal in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
         signal_hook::flag::register(signal, Arc::clone(&stop))
@@ -69,7 +72,7 @@ pub fn run(args: &Args, home: &Path) -> Result<ExitCode> {
     };
     let mut stream = Stream::open(
         home,
-        Path::new(dir),
+        source,
         StreamOptions {
             name: args.name.clone(),
             read: ReadOptions {
@@ -97,23 +100,27 @@ pub fn run(args: &Args, home: &Path) -> Result<ExitCode> {
             .map_err(|e| LakeError::Sink(format!("writing an alert: {e}")))
     };
     eprintln!(
-        "stream {}: reading {dir}; stop with Ctrl-C or SIGTERM",
-        args.name
+        "stream {}: reading {}; stop with Ctrl-C or SIGTERM",
+        args.name, args.source
     );
     let mut quarantined = 0;
     while !stop.load(Ordering::Relaxed) {
         match stream.step(&functions, &detect, &mut alert)? {
             Some(batch) => {
                 quarantined += batch.quarantined;
+                let read = if batch.files > 0 {
+                    format!("{} files of events", batch.files)
+                } else {
+                    format!("{} bytes", batch.bytes)
+                };
                 eprintln!(
-                    "batch {}{}: {} bytes, {} read = {} events + {} quarantined; {} new findings",
+                    "batch {}{}: {read}, {} read = {} events + {} quarantined; {} new findings",
                     batch.batch,
                     if batch.redone {
                         " (redone after an interruption)"
                     } else {
                         ""
                     },
-                    batch.bytes,
                     batch.records_read,
                     batch.events,
                     batch.quarantined,

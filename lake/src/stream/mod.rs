@@ -1,9 +1,12 @@
-//! Continuous ingest and detection from a folder where DNS logs arrive: new files (rotated Zeek
-//! logs) and new lines of growing ones (an appended `eve.json`), in bounded micro-batches.
+//! Continuous ingest and detection, in bounded micro-batches, from one of two sources:
+//! - a folder where DNS logs arrive: new files (rotated Zeek logs) and new lines of growing ones
+//!   (an appended `eve.json`), ingested to `events` and `quarantine`, then judged;
+//! - the `events` table itself ([`table_source`]): the rows other writers commit, judged.
 //!
-//! Each batch is first planned ([`plan`]): the byte ranges it reads and where every file stands
-//! after it, written to `<home>/stream/<name>/plan.json` before anything else. The batch's rows
-//! then go to `events` and `quarantine`, and its findings and first sightings to their tables;
+//! Each batch is first planned ([`plan`]): what it reads (byte ranges of files, or files added
+//! by `events` commits) and where the stream stands after it, written to
+//! `<home>/stream/<name>/plan.json` before anything else. The batch's rows then go to `events`
+//! and `quarantine` (folder source), and its findings and first sightings to their tables;
 //! every one of those commits carries the Delta application transaction
 //! `dnshunt-stream-<name>` with the batch number as its version, in the same commit as the data.
 //! After a crash the last plan is carried out again: a table whose log already holds the
@@ -11,6 +14,7 @@
 //! neither loses nor duplicates a row.
 
 pub mod plan;
+pub mod table_source;
 
 use std::fs::File;
 use std::path::{Path, PathBuf};
@@ -31,6 +35,49 @@ use crate::sources::{self, Source};
 use crate::tables::{self, EVENTS_PARTITION, runtime};
 use plan::{Plan, Planned};
 
+/// Where a stream reads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StreamSource {
+    /// `dir:PATH`: log files landing in a folder.
+    Dir(PathBuf),
+    /// `delta:events`: rows committed to the `events` table by other writers. A new stream
+    /// starts after the table's current version, or at its first with `from_start`.
+    Events {
+        /// Judge the whole history first.
+        from_start: bool,
+    },
+}
+
+impl StreamSource {
+    /// Parses `dir:PATH` or `delta:events`.
+    pub fn parse(text: &str, from_start: bool) -> Result<Self, LakeError> {
+        if let Some(dir) = text.strip_prefix("dir:") {
+            if from_start {
+                return Err(LakeError::Config(
+                    "--from-start applies to --source delta:events; a folder is always read whole"
+                        .to_owned(),
+                ));
+            }
+            return Ok(Self::Dir(PathBuf::from(dir)));
+        }
+        if text == "delta:events" {
+            return Ok(Self::Events { from_start });
+        }
+        Err(LakeError::Config(format!(
+            "--source {text:?}: give dir:PATH (a folder where log files arrive) or delta:events \
+             (new rows of the events table)"
+        )))
+    }
+
+    /// How the stream's state names its source; a restart must name the same one.
+    fn label(&self) -> String {
+        match self {
+            Self::Dir(dir) => format!("dir:{}", dir.display()),
+            Self::Events { .. } => "delta:events".to_owned(),
+        }
+    }
+}
+
 /// How a stream runs.
 #[derive(Debug, Clone)]
 pub struct StreamOptions {
@@ -38,7 +85,8 @@ pub struct StreamOptions {
     pub name: String,
     /// Parsing: the format (`auto` tells each new file's), sensor, line cap.
     pub read: ReadOptions,
-    /// About how many bytes of log one batch reads at most.
+    /// About how many bytes one batch reads at most: of log (folder source) or of Parquet
+    /// (`events` source).
     pub batch_bytes: usize,
 }
 
@@ -49,8 +97,10 @@ pub struct BatchReport {
     pub batch: i64,
     /// Whether it was planned before a crash and carried out again now.
     pub redone: bool,
-    /// Bytes of log it read.
+    /// Bytes of log it read (folder source).
     pub bytes: u64,
+    /// Data files of `events` it read (`events` source).
+    pub files: usize,
     /// Records read: `events + quarantined`.
     pub records_read: u64,
     /// Rows for `events`.
@@ -61,10 +111,10 @@ pub struct BatchReport {
     pub findings: Vec<Finding>,
 }
 
-/// A stream over one source folder, holding its lock.
+/// A stream over one source, holding its lock.
 pub struct Stream {
     home: PathBuf,
-    dir: PathBuf,
+    source: StreamSource,
     state_dir: PathBuf,
     options: StreamOptions,
     last: Plan,
@@ -74,10 +124,16 @@ pub struct Stream {
 }
 
 impl Stream {
-    /// Opens the stream `options.name` of `home` reading folder `dir`. Only one process may run
+    /// Opens the stream `options.name` of `home` reading `source`. Only one process may run
     /// a stream at a time.
-    pub fn open(home: &Path, dir: &Path, options: StreamOptions) -> Result<Self, LakeError> {
-        if !dir.is_dir() {
+    pub fn open(
+        home: &Path,
+        source: StreamSource,
+        options: StreamOptions,
+    ) -> Result<Self, LakeError> {
+        if let StreamSource::Dir(dir) = &source
+            && !dir.is_dir()
+        {
             return Err(LakeError::Config(format!(
                 "{}: not a folder; give --source dir:PATH with the folder where logs arrive",
                 dir.display()
@@ -98,11 +154,22 @@ impl Stream {
                 state_dir.join("lock").display()
             ))
         })?;
-        let source = format!("dir:{}", dir.display());
-        let last = Plan::load(&state_dir, &source)?;
+        let mut last = Plan::load(&state_dir, &source.label())?;
+        if let StreamSource::Events { from_start } = source
+            && last.events.is_none()
+        {
+            // A new stream: fix where it starts now, so versions committed before its first
+            // batch are not skipped after a restart.
+            let next = runtime()?.block_on(table_source::start(home, from_start))?;
+            last.events = Some(table_source::Span {
+                next,
+                ..table_source::Span::default()
+            });
+            last.save(&state_dir)?;
+        }
         Ok(Self {
             home: home.to_path_buf(),
-            dir: dir.to_path_buf(),
+            source,
             state_dir,
             options,
             unfinished: last.batch > 0,
@@ -140,13 +207,7 @@ impl Stream {
             self.unfinished = false;
             return Ok(Some(report));
         }
-        let Some((plan, planned)) = plan::next(
-            &self.last,
-            &self.dir,
-            self.options.batch_bytes,
-            self.options.read.format,
-        )?
-        else {
+        let Some((plan, planned)) = self.plan_next()? else {
             return Ok(None);
         };
         plan.save(&self.state_dir)?;
@@ -155,6 +216,36 @@ impl Stream {
         let report = self.carry_out(&plan, planned, functions, detect, alert)?;
         self.unfinished = false;
         Ok(Some(report))
+    }
+
+    /// The next batch's plan, with the bytes read while planning; `None` when nothing is new.
+    fn plan_next(&self) -> Result<Option<(Plan, Vec<Planned>)>, LakeError> {
+        let dir = match &self.source {
+            StreamSource::Dir(dir) => dir,
+            StreamSource::Events { .. } => {
+                let from = self.last.events.as_ref().map(|span| span.next);
+                let span = runtime()?.block_on(table_source::next(
+                    &self.home,
+                    from.unwrap_or_default(),
+                    self.options.batch_bytes,
+                ))?;
+                return Ok(span.map(|span| {
+                    let plan = Plan {
+                        source: self.last.source.clone(),
+                        batch: self.last.batch + 1,
+                        events: Some(span),
+                        ..Plan::default()
+                    };
+                    (plan, Vec::new())
+                }));
+            }
+        };
+        plan::next(
+            &self.last,
+            dir,
+            self.options.batch_bytes,
+            self.options.read.format,
+        )
     }
 
     fn carry_out(
@@ -169,6 +260,15 @@ impl Stream {
             batch: plan.batch,
             ..BatchReport::default()
         };
+        let txn = Transaction::new(self.app_id(), plan.batch);
+        if let Some(span) = &plan.events {
+            let events = runtime()?.block_on(table_source::read(&self.home, span))?;
+            report.files = span.files.len();
+            report.events = events.iter().map(|b| b.num_rows() as u64).sum();
+            report.records_read = report.events;
+            report.findings = detect_batch(&self.home, functions, detect, events, &txn, alert)?;
+            return Ok(report);
+        }
         let mut events = Vec::new();
         let mut quarantine = Vec::new();
         for part in planned {
@@ -182,7 +282,6 @@ impl Stream {
             report.quarantined += counts.quarantined;
         }
         report.records_read = report.events + report.quarantined;
-        let txn = Transaction::new(self.app_id(), plan.batch);
         let rt = runtime()?;
         rt.block_on(async {
             let mut events_table = tables::open_or_create(

@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::LakeError;
 use crate::format::Format;
+use crate::stream::table_source::Span;
 
 /// Most header lines kept per file: Zeek writes eight; a hostile file cannot grow the plan.
 const MAX_HEADER_LINES: usize = 64;
@@ -30,6 +31,10 @@ pub struct Plan {
     pub ranges: Vec<Range>,
     /// Every file seen, by identity, with its position after this batch.
     pub files: BTreeMap<String, FileState>,
+    /// For the `delta:events` source: the commits the batch reads and the position after it
+    /// (batch 0 holds only the position a new stream starts from).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub events: Option<Span>,
 }
 
 /// Part of one file that a batch reads: whole lines from `start` up to `end`.
@@ -148,6 +153,7 @@ pub fn next(
         batch: last.batch + 1,
         ranges: Vec::new(),
         files: last.files.clone(),
+        events: None,
     };
     let mut planned = Vec::new();
     let budget = budget.max(1);
