@@ -23,16 +23,14 @@
 
 use std::io::BufWriter;
 use std::path::{Path, PathBuf};
-use std::time::{Instant, SystemTime};
+use std::time::Instant;
 
 use dnshunt_datasets::traffic::{self, TrafficOptions};
-use dnshunt_intel::{Feed, FeedKind, IntelIndex};
 use dnshunt_lake::arrow::array::{AsArray, RecordBatch};
 use dnshunt_lake::arrow::compute::cast;
 use dnshunt_lake::arrow::datatypes::DataType;
 use dnshunt_lake::detect::DetectConfig;
 use dnshunt_lake::{DetectOptions, Format, Functions, ReadOptions};
-use dnshunt_typosquat::{LookalikeIndex, Watchlist};
 
 /// The grouping query of `query_groups` in `lake/src/detect/mod.rs`, copied for the breakdown.
 const GROUPS_SQL: &str = "SELECT client_ip, query, registered_domain, \
@@ -59,27 +57,6 @@ fn list(values: &[f64]) -> String {
         .map(|v| format!("{v:.0}"))
         .collect::<Vec<_>>()
         .join(", ")
-}
-
-/// What `dnshunt detect` loads on a home with no registry, feeds or watchlist of its own, given
-/// the demo's feed and watchlist.
-fn functions(home: &Path) -> Functions {
-    let (model, _) =
-        dnshunt_models::builtin::resolve(home, "dga@champion").expect("the built-in model");
-    let feed = Feed::load(
-        FeedKind::Urlhaus,
-        "urlhaus",
-        "traffic::URLHAUS_SAMPLE",
-        traffic::URLHAUS_SAMPLE,
-        SystemTime::now(),
-    )
-    .expect("the bundled URLhaus sample loads");
-    let watchlist =
-        Watchlist::parse(traffic::WATCHLIST, "traffic::WATCHLIST").expect("the demo watchlist");
-    Functions::new()
-        .with_model(model)
-        .with_intel(IntelIndex::build([feed]))
-        .with_watchlist(LookalikeIndex::build(watchlist).expect("indexing the watchlist"))
 }
 
 /// Copies a folder tree (the lake is plain files: Parquet and the JSON transaction log).
@@ -257,7 +234,7 @@ fn main() {
         None => generate_and_ingest(dir.path(), &options),
     };
 
-    let functions = functions(&ingested);
+    let functions = dnshunt_bench::demo_functions(&ingested);
     println!(
         "detect's parts, timed alone once{}:",
         if config.dns_tunnel.enabled {

@@ -11,6 +11,12 @@
 
 use std::io::{self, BufWriter, Write as _};
 use std::path::{Path, PathBuf};
+use std::time::SystemTime;
+
+use dnshunt_datasets::traffic;
+use dnshunt_intel::{Feed, FeedKind, IntelIndex};
+use dnshunt_lake::Functions;
+use dnshunt_typosquat::{LookalikeIndex, Watchlist};
 
 /// The environment variable naming the shared data directory (the one holding `seed-data/`).
 pub const SHARED_ENV: &str = "DNSHUNT_SHARED";
@@ -156,6 +162,31 @@ pub fn write_names(path: &Path, names: &[String]) -> io::Result<()> {
         out.flush()?;
     }
     std::fs::rename(&partial, path)
+}
+
+/// What `dnshunt detect` loads on a home with no registry, feeds or watchlist of its own, given
+/// the demo's feed and watchlist: the built-in DGA model, the bundled `URLhaus` sample and the
+/// demo watchlist.
+///
+/// # Panics
+/// When the built-in model or the bundled data do not load (a broken build).
+pub fn demo_functions(home: &Path) -> Functions {
+    let (model, _) =
+        dnshunt_models::builtin::resolve(home, "dga@champion").expect("the built-in model");
+    let feed = Feed::load(
+        FeedKind::Urlhaus,
+        "urlhaus",
+        "traffic::URLHAUS_SAMPLE",
+        traffic::URLHAUS_SAMPLE,
+        SystemTime::now(),
+    )
+    .expect("the bundled URLhaus sample loads");
+    let watchlist =
+        Watchlist::parse(traffic::WATCHLIST, "traffic::WATCHLIST").expect("the demo watchlist");
+    Functions::new()
+        .with_model(model)
+        .with_intel(IntelIndex::build([feed]))
+        .with_watchlist(LookalikeIndex::build(watchlist).expect("indexing the watchlist"))
 }
 
 #[cfg(test)]

@@ -146,8 +146,18 @@ pub fn detect_batch(
             .map_err(|e| tables::table_error("the batch's events", e))?;
         ctx.register_table(BATCH_EVENTS, Arc::new(batch_table))
             .map_err(|e| tables::table_error("the batch's events", e))?;
-        let day_start = first_time - first_time.rem_euclid(DAY_MICROS);
-        let found = find(&ctx, home, functions, options, Scope::Batch { day_start }).await?;
+        // Only the tunnel windows this batch adds to are measured again; their other rows are in
+        // `events` already. Bounding by time (not the day) keeps a batch's cost flat all day.
+        let window = i64::from(options.config.dns_tunnel.window_minutes.max(1)) * MINUTE_MICROS;
+        let window_start = first_time - first_time.rem_euclid(window);
+        let found = find(
+            &ctx,
+            home,
+            functions,
+            options,
+            Scope::Batch { window_start },
+        )
+        .await?;
         let mut fresh = Vec::new();
         if !tables::holds(&findings_table, txn).await? {
             let existing = existing_ids(&ctx, home).await?;
@@ -180,7 +190,7 @@ pub fn detect_batch(
     })
 }
 
-const DAY_MICROS: i64 = 86_400_000_000;
+const MINUTE_MICROS: i64 = 60_000_000;
 
 /// The smallest `event_time` of `events`, or `None` when there are no rows.
 fn earliest_event(events: &[RecordBatch]) -> Result<Option<i64>, LakeError> {
@@ -227,9 +237,9 @@ struct Found {
 enum Scope {
     /// The `events` table, from `--since` on (or all of it, in a retro-hunt).
     Lake,
-    /// The rows of table [`BATCH_EVENTS`]; tunnels are measured over `events` from `day_start`
-    /// on, so windows that earlier batches began are judged whole.
-    Batch { day_start: i64 },
+    /// The rows of table [`BATCH_EVENTS`]; tunnels are measured over `events` from
+    /// `window_start` on, so windows that earlier batches began are judged whole.
+    Batch { window_start: i64 },
 }
 
 async fn find(
@@ -252,7 +262,7 @@ async fn find(
     let (table, groups_since, tunnel_since) = match scope {
         Scope::Lake if retro_hunt => ("events", None, options.since),
         Scope::Lake => ("events", options.since, options.since),
-        Scope::Batch { day_start } => (BATCH_EVENTS, None, Some(day_start)),
+        Scope::Batch { window_start } => (BATCH_EVENTS, None, Some(window_start)),
     };
     let groups = query_groups(ctx, table, groups_since).await?;
 
