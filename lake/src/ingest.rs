@@ -172,12 +172,42 @@ impl OpenLake {
         let quarantine_done = rt
             .block_on(tables::committed_version(&self.quarantine, &app_id))?
             .unwrap_or(0);
-        let mut chunk_number = 0_i64;
+        // One thread parses the next chunk while this one writes and commits the last: on two
+        // cores the two halves take about as long as each other.
+        let (send, chunks) = std::sync::mpsc::sync_channel::<Chunk>(1);
+        std::thread::scope(|scope| {
+            let reader = scope.spawn(move || {
+                read_file(file, options, &mut |chunk| {
+                    send.send(chunk)
+                        .map_err(|_| LakeError::Sink("the lake writer stopped".to_owned()))
+                })
+            });
+            let written =
+                self.write_chunks(rt, &app_id, chunks, events_done, quarantine_done, progress);
+            let read = reader
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            // A write error stops the reader too; it is the one to report.
+            written.and(read)
+        })
+    }
+
+    /// Appends each chunk as it arrives, skipping those each table committed before (the
+    /// chunk number is the version of the file's application transaction). Returns when the
+    /// reader is done, or at the first error, which drops `chunks` and so stops the reader.
+    fn write_chunks(
+        &mut self,
+        rt: &tokio::runtime::Runtime,
+        app_id: &str,
+        chunks: std::sync::mpsc::Receiver<Chunk>,
+        events_done: i64,
+        quarantine_done: i64,
+        progress: &mut dyn FnMut(Progress<'_>),
+    ) -> Result<(), LakeError> {
         let mut rows = 0_u64;
-        let mut sink = |chunk: Chunk| -> Result<(), LakeError> {
-            chunk_number += 1;
+        for (chunk, chunk_number) in chunks.into_iter().zip(1_i64..) {
             rows += (chunk.events.num_rows() + chunk.quarantine.num_rows()) as u64;
-            let txn = Transaction::new(&app_id, chunk_number);
+            let txn = Transaction::new(app_id, chunk_number);
             if chunk_number > events_done {
                 rt.block_on(tables::append(
                     &mut self.events,
@@ -195,9 +225,8 @@ impl OpenLake {
                 ))?;
             }
             progress(Progress::Rows(rows));
-            Ok(())
-        };
-        read_file(file, options, &mut sink)
+        }
+        Ok(())
     }
 
     /// Adds the ledger row that marks `file` as done.
