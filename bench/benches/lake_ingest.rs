@@ -8,7 +8,8 @@
 //! names and random labels under 20 suffixes, over one day. The target (issue 8) is 500,000
 //! events/s for Zeek TSV and COF on this 2-core machine.
 //!
-//! Run with `cargo bench -p dnshunt-bench --bench lake_ingest`. Under `cargo test --all-targets`
+//! Run with `cargo bench -p dnshunt-bench --bench lake_ingest` (`LAKE_BENCH_RUNS=N` for other
+//! than three runs per format). Under `cargo test --all-targets`
 //! (no `--bench` flag) it runs once on 10,000 lines per format as a smoke test.
 
 use std::fmt::Write as _;
@@ -159,11 +160,17 @@ fn list(rates: &[f64]) -> String {
 
 fn main() {
     let benchmarking = std::env::args().any(|arg| arg == "--bench");
-    let (lines, repeats) = if benchmarking {
+    let (lines, mut repeats) = if benchmarking {
         (1_000_000, 3)
     } else {
         (10_000, 1)
     };
+    if let Some(runs) = std::env::var("LAKE_BENCH_RUNS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+    {
+        repeats = runs;
+    }
     let dir = tempfile::tempdir().expect("temporary folder");
     let formats: [(&str, Format, WriteLines); 3] = [
         ("zeek-tsv", Format::ZeekTsv, write_zeek),

@@ -61,6 +61,11 @@ pub fn epoch_seconds_to_micros(key: &str, value: &Value) -> Result<i64, String> 
             kind(value)
         )
     })?;
+    seconds_to_micros(key, seconds)
+}
+
+/// [`epoch_seconds_to_micros`] of a number already read.
+pub fn seconds_to_micros(key: &str, seconds: f64) -> Result<i64, String> {
     // Years 1970..=9999 cover every real log; anything else is corruption.
     if !(0.0..=253_402_300_799.0).contains(&seconds) {
         return Err(format!("field `{key}` is out of range: {seconds}"));
