@@ -6,6 +6,7 @@
 //! [dga]
 //! threshold = 0.8          # default: the model's own threshold (FPR 1e-3 on validation)
 //! max_clients = 20         # domains resolved by more clients are popular, not generated
+//! popularity_days = 7      # ... counted from this many days before the events judged (0: all)
 //! [dns_tunnel]
 //! window_minutes = 60
 //! min_distinct_subdomains = 30
@@ -61,6 +62,10 @@ pub struct DgaConfig {
     /// service, not a generated name (generated names reach only infected hosts): its high
     /// scores are counted but not reported. Intel matches on it still are.
     pub max_clients: u32,
+    /// Clients are counted from this many days before the oldest event judged on, so that a
+    /// stream's or a daily `--since` run's check costs the same in a lake's first week and its
+    /// third year; 0 counts the whole lake.
+    pub popularity_days: u32,
 }
 
 impl Default for DgaConfig {
@@ -69,6 +74,7 @@ impl Default for DgaConfig {
             enabled: true,
             threshold: None,
             max_clients: 20,
+            popularity_days: 7,
         }
     }
 }

@@ -191,6 +191,7 @@ pub fn detect_batch(
 }
 
 const MINUTE_MICROS: i64 = 60_000_000;
+const DAY_MICROS: i64 = 86_400_000_000;
 
 /// The smallest `event_time` of `events`, or `None` when there are no rows.
 fn earliest_event(events: &[RecordBatch]) -> Result<Option<i64>, LakeError> {
@@ -278,7 +279,7 @@ async fn find(
         .filter_map(|g| Some((g.query.as_str(), g.registered_domain.as_deref()?)))
         .collect();
     let popular_dga =
-        drop_popular_dga(ctx, &names, &domain_of, &mut judged, config.dga.max_clients).await?;
+        drop_popular_dga(ctx, &names, &domain_of, &mut judged, &config.dga, &groups).await?;
     let by_name: HashMap<&str, &signals::NameSignals> =
         names.iter().copied().zip(&judged).collect();
 
@@ -326,13 +327,15 @@ async fn find(
 }
 
 /// Removes the DGA signal of names whose registered domain more than `max_clients` distinct
-/// clients of the lake resolve; returns how many names that silenced.
+/// clients resolved from `popularity_days` before the oldest of `groups` on; returns how many
+/// names that silenced.
 async fn drop_popular_dga(
     ctx: &SessionContext,
     names: &[&str],
     domain_of: &HashMap<&str, &str>,
     judged: &mut [signals::NameSignals],
-    max_clients: u32,
+    config: &config::DgaConfig,
+    groups: &[QueryGroup],
 ) -> Result<usize, LakeError> {
     let flagged: Vec<(usize, &str)> = names
         .iter()
@@ -353,9 +356,23 @@ async fn drop_popular_dga(
         .map(|d| format!("'{}'", d.replace('\'', "''")))
         .collect::<Vec<_>>()
         .join(", ");
+    let oldest = groups.iter().map(|g| g.first_time).min();
+    let period = match oldest {
+        Some(oldest) if config.popularity_days > 0 => {
+            let since = oldest - i64::from(config.popularity_days) * DAY_MICROS;
+            // The date bound lets the scan skip whole `event_date` partitions.
+            let day = chrono::DateTime::from_timestamp_micros(since)
+                .map_or_else(String::new, |t| {
+                    format!("AND event_date >= DATE '{}'", t.date_naive())
+                });
+            format!("{day} {}", since_filter(Some(since)))
+        }
+        _ => String::new(),
+    };
     let sql = format!(
-        "SELECT registered_domain FROM events WHERE registered_domain IN ({list}) \
-         GROUP BY registered_domain HAVING count(DISTINCT client_ip) > {max_clients}"
+        "SELECT registered_domain FROM events WHERE registered_domain IN ({list}) {period} \
+         GROUP BY registered_domain HAVING count(DISTINCT client_ip) > {}",
+        config.max_clients
     );
     let mut popular = HashSet::new();
     for batch in run(ctx, &sql).await? {
