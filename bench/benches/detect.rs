@@ -46,19 +46,6 @@ const SIGHTINGS_SQL: &str = "SELECT registered_domain, min(event_time) AS first_
      FROM events WHERE is_valid_name AND registered_domain IS NOT NULL \
      GROUP BY registered_domain";
 
-fn median(mut values: Vec<f64>) -> f64 {
-    values.sort_by(f64::total_cmp);
-    values[values.len() / 2]
-}
-
-fn list(values: &[f64]) -> String {
-    values
-        .iter()
-        .map(|v| format!("{v:.0}"))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
 /// Copies a folder tree (the lake is plain files: Parquet and the JSON transaction log).
 fn copy_tree(from: &Path, to: &Path) -> std::io::Result<()> {
     std::fs::create_dir_all(to)?;
@@ -268,9 +255,9 @@ fn main() {
     println!(
         "detect over {events} events: first run on a fresh copy {:.0} events/s median (runs: {}); \
          again on the same home {:.0} events/s median (runs: {})",
-        median(first.clone()),
-        list(&first),
-        median(again.clone()),
-        list(&again)
+        dnshunt_bench::median(first.clone()),
+        dnshunt_bench::list(&first),
+        dnshunt_bench::median(again.clone()),
+        dnshunt_bench::list(&again)
     );
 }

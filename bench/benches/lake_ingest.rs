@@ -145,19 +145,6 @@ fn write_eve(path: &Path, count: usize) -> std::io::Result<()> {
     out.flush()
 }
 
-fn median(mut values: Vec<f64>) -> f64 {
-    values.sort_by(f64::total_cmp);
-    values[values.len() / 2]
-}
-
-fn list(rates: &[f64]) -> String {
-    rates
-        .iter()
-        .map(|r| format!("{r:.0}"))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
 fn main() {
     let benchmarking = std::env::args().any(|arg| arg == "--bench");
     let (lines, mut repeats) = if benchmarking {
@@ -203,9 +190,9 @@ fn main() {
         }
         println!(
             "{name:<13} {:>10.0} events/s median ({:.1} MB input, runs: {})",
-            median(rates.clone()),
+            dnshunt_bench::median(rates.clone()),
             bytes as f64 / 1e6,
-            list(&rates)
+            dnshunt_bench::list(&rates)
         );
         // The same file through `read_path` alone (read, parse, normalize, build Arrow batches,
         // no Parquet and no commit): what ingest would reach if writing the lake were free.
@@ -224,8 +211,8 @@ fn main() {
         println!(
             "{:<13} {:>10.0} events/s median, read_path alone (runs: {})",
             "",
-            median(rates.clone()),
-            list(&rates)
+            dnshunt_bench::median(rates.clone()),
+            dnshunt_bench::list(&rates)
         );
     }
 }

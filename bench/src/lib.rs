@@ -189,6 +189,24 @@ pub fn demo_functions(home: &Path) -> Functions {
         .with_watchlist(LookalikeIndex::build(watchlist).expect("indexing the watchlist"))
 }
 
+/// The median of `values` (the upper one of an even count), as the benchmarks report rates.
+///
+/// # Panics
+/// When `values` is empty.
+pub fn median(mut values: Vec<f64>) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values[values.len() / 2]
+}
+
+/// `values` rounded and joined with commas, to print every run beside its median.
+pub fn list(values: &[f64]) -> String {
+    values
+        .iter()
+        .map(|v| format!("{v:.0}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
