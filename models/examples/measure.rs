@@ -1,11 +1,31 @@
 //! Fits every algorithm on a realistic dataset and prints its test metrics and timings.
 //!
-//! `cargo run --release -p dnshunt-models --example measure -- [PER_FAMILY] [BENIGN_STRIDE] [ALGORITHM_OR_PARAMS_JSON...]`
+//! `[LABEL_NGRAMS=none|JSON] cargo run --release -p dnshunt-models --example measure -- [PER_FAMILY] [BENIGN_STRIDE] [ALGORITHM_OR_PARAMS_JSON...]`
 
 #[path = "../tests/common/mod.rs"]
 mod common;
 
 use dnshunt_models::{FitOptions, Params, fit};
+
+fn count(set: &dnshunt_models::LabelledNames) -> String {
+    let dga = set.labels.iter().filter(|&&y| y).count();
+    format!("{} benign + {dga} dga", set.len() - dga)
+}
+
+/// `LABEL_NGRAMS`: `none`, or the regression's parameters as JSON (defaults for the rest).
+fn options_from_env() -> FitOptions {
+    match std::env::var("LABEL_NGRAMS").ok().as_deref() {
+        None => FitOptions::default(),
+        Some("none") => FitOptions {
+            label_ngrams: None,
+            ..FitOptions::default()
+        },
+        Some(json) => FitOptions {
+            label_ngrams: Some(serde_json::from_str(json).expect("label n-gram parameters")),
+            ..FitOptions::default()
+        },
+    }
+}
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -17,22 +37,19 @@ fn main() {
         Params::ALGORITHMS.to_vec()
     };
     let data = common::training_data(per_family, stride);
-    let count = |set: &dnshunt_models::LabelledNames| {
-        let dga = set.labels.iter().filter(|&&y| y).count();
-        format!("{} benign + {dga} dga", set.len() - dga)
-    };
     println!(
         "train {} · validation {} · test {}",
         count(&data.train),
         count(&data.validation),
         count(&data.test)
     );
+    let options = options_from_env();
     for algorithm in algorithms {
         let params = Params::default_for(algorithm)
             .or_else(|| serde_json::from_str(algorithm).ok())
             .expect("an algorithm id or parameters as JSON");
         let algorithm = serde_json::to_string(&params).expect("parameters serialize");
-        let trained = fit(&params, &data, &FitOptions::default()).expect("fit");
+        let trained = fit(&params, &data, &options).expect("fit");
         let e = &trained.evaluation;
         println!("\n== {algorithm}: {:?}", trained.timings);
         println!(
@@ -55,12 +72,14 @@ fn main() {
                 p.best_recall_at_fpr.unwrap_or(f64::NAN)
             );
         }
-        let features = dnshunt_features::FeatureExtractor::builtin()
-            .extract(&dnshunt_features::normalize(&data.test.names));
+        let batch = dnshunt_features::normalize(&data.test.names);
+        let labels: Vec<&str> = batch.scoring_labels().collect();
+        let features = dnshunt_features::FeatureExtractor::builtin().extract(&batch);
+        let rows = trained.model.features(&features, &labels);
         let mut out = vec![0.0; features.rows()];
         let started = std::time::Instant::now();
         for _ in 0..5 {
-            trained.model.predict_features(&features, &mut out);
+            trained.model.predict(&rows, &mut out);
         }
         println!(
             "prediction alone: {:.1} ns/row",

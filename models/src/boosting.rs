@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use crate::calibration::sigmoid;
 use crate::classifier::{Classifier, Fitted, StepMetric};
 use crate::error::{ModelsError, Result};
-use crate::samples::{LabelledSamples, Samples};
+use crate::samples::{LabelledSamples, Samples, SplitMix64};
 use crate::trees::{TreeBuilder, TreeEnsemble};
 
 /// Parameters of [`BoostedTrees`].
@@ -387,20 +387,6 @@ fn partition(rows: &mut [u32], goes_left: impl Fn(u32) -> bool) -> usize {
         }
     }
     left
-}
-
-/// A small, seedable generator for row subsampling (`SplitMix64`, public domain algorithm).
-struct SplitMix64(u64);
-
-impl SplitMix64 {
-    fn unit(&mut self) -> f64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^= z >> 31;
-        (z >> 11) as f64 / (1u64 << 53) as f64
-    }
 }
 
 #[cfg(test)]

@@ -5,15 +5,18 @@ use std::collections::BTreeSet;
 use std::time::Instant;
 
 use chrono::Utc;
-use dnshunt_features::{FeatureExtractor, FeatureMatrix, normalize};
+use dnshunt_features::{FEATURE_COUNT, FeatureExtractor, FeatureMatrix, normalize};
 use serde::{Deserialize, Serialize};
 
 use crate::calibration::Calibration;
 use crate::classifier::{Params, StepMetric};
 use crate::error::{ModelsError, Result};
 use crate::evaluate::{Evaluation, LabelledNames, evaluate};
+use crate::label_ngrams::{LabelNgramParams, LabelNgrams};
 use crate::metrics;
-use crate::model::{ARTEFACT_FORMAT_VERSION, CodeVersion, Model, ModelManifest, Threshold};
+use crate::model::{
+    ARTEFACT_FORMAT_VERSION, CodeVersion, Model, ModelManifest, Threshold, Weights,
+};
 use crate::samples::{LabelledSamples, Samples};
 
 /// The false positive rates thresholds are chosen for, the default (first) one strictest last.
@@ -41,6 +44,8 @@ pub struct FitOptions {
     pub target_fprs: Vec<f64>,
     /// `git describe` of the tree, recorded in the manifest.
     pub git_describe: Option<String>,
+    /// The label n-gram regression stacked under the learner; `None` fits on the features alone.
+    pub label_ngrams: Option<LabelNgramParams>,
 }
 
 impl Default for FitOptions {
@@ -48,6 +53,7 @@ impl Default for FitOptions {
         Self {
             target_fprs: TARGET_FPRS.to_vec(),
             git_describe: None,
+            label_ngrams: Some(LabelNgramParams::default()),
         }
     }
 }
@@ -57,6 +63,8 @@ impl Default for FitOptions {
 pub struct Timings {
     /// Normalization and features of all splits.
     pub features_seconds: f64,
+    /// The label n-gram regression, cross-fitted and on all training rows.
+    pub label_ngrams_seconds: f64,
     /// The learner.
     pub fit_seconds: f64,
     /// Calibration and thresholds.
@@ -83,8 +91,26 @@ pub struct Trained {
 /// Feature rows of the names that have something to judge, with their labels.
 struct Judged {
     features: FeatureMatrix,
+    /// The domain labels the rows were computed from.
+    names: Vec<String>,
     labels: Vec<bool>,
     skipped: usize,
+}
+
+impl Judged {
+    fn names(&self) -> Vec<&str> {
+        self.names.iter().map(String::as_str).collect()
+    }
+}
+
+/// Feature rows followed by one more column.
+fn with_column(features: &FeatureMatrix, column: impl Iterator<Item = f64>) -> Vec<f64> {
+    let mut rows = Vec::with_capacity(features.rows() * (FEATURE_COUNT + 1));
+    for (row, extra) in features.as_slice().chunks_exact(FEATURE_COUNT).zip(column) {
+        rows.extend_from_slice(row);
+        rows.push(extra);
+    }
+    rows
 }
 
 fn judged(set: &LabelledNames) -> Judged {
@@ -99,6 +125,7 @@ fn judged(set: &LabelledNames) -> Judged {
     }
     Judged {
         features: FeatureExtractor::builtin().extract_labels(&names_kept),
+        names: names_kept.iter().map(|&name| name.to_owned()).collect(),
         skipped: set.len() - names_kept.len(),
         labels: labels_kept,
     }
@@ -115,6 +142,32 @@ fn check_columns(set: &LabelledNames, split: &str) -> Result<()> {
             set.families.len()
         )))
     }
+}
+
+/// The learner's rows for train and validation, with the label n-gram logit as one more column
+/// when `params` asks for it: out of fold on the rows the learner fits on, from the regression on
+/// all of them for validation (as at scoring time).
+fn stack_label_ngrams(
+    params: Option<&LabelNgramParams>,
+    train: &Judged,
+    validation: &Judged,
+) -> Result<(Vec<f64>, Vec<f64>, Option<LabelNgrams>)> {
+    let Some(params) = params else {
+        return Ok((
+            train.features.as_slice().to_vec(),
+            validation.features.as_slice().to_vec(),
+            None,
+        ));
+    };
+    let names = train.names();
+    let out_of_fold = LabelNgrams::cross_fit(params, &names, &train.labels)?;
+    let ngrams = LabelNgrams::fit(params, &names, &train.labels)?;
+    let validation_logits = validation.names.iter().map(|name| ngrams.logit(name));
+    Ok((
+        with_column(&train.features, out_of_fold.into_iter()),
+        with_column(&validation.features, validation_logits),
+        Some(ngrams),
+    ))
 }
 
 /// Fits `params` on `data.train`, calibrates and picks thresholds on `data.validation`, and
@@ -145,9 +198,15 @@ pub fn fit(params: &Params, data: &TrainingData, options: &FitOptions) -> Result
     timings.features_seconds = started.elapsed().as_secs_f64();
 
     let started = Instant::now();
-    let train_samples = LabelledSamples::new(Samples::of(&train.features), &train.labels)?;
+    let (train_rows, validation_rows, label_ngrams) =
+        stack_label_ngrams(options.label_ngrams.as_ref(), &train, &validation)?;
+    let columns = FEATURE_COUNT + usize::from(label_ngrams.is_some());
+    timings.label_ngrams_seconds = started.elapsed().as_secs_f64();
+
+    let started = Instant::now();
+    let train_samples = LabelledSamples::new(Samples::new(&train_rows, columns)?, &train.labels)?;
     let validation_samples =
-        LabelledSamples::new(Samples::of(&validation.features), &validation.labels)?;
+        LabelledSamples::new(Samples::new(&validation_rows, columns)?, &validation.labels)?;
     let fitted = params.fit(train_samples, Some(validation_samples))?;
     timings.fit_seconds = started.elapsed().as_secs_f64();
 
@@ -187,6 +246,7 @@ pub fn fit(params: &Params, data: &TrainingData, options: &FitOptions) -> Result
         format_version: ARTEFACT_FORMAT_VERSION,
         algorithm: params.algorithm().to_owned(),
         params: params.clone(),
+        label_ngrams: options.label_ngrams.clone(),
         feature_schema: extractor.schema().clone(),
         feature_schema_id: extractor.schema().id(),
         dataset_manifest_hash: data.dataset_manifest_hash.clone(),
@@ -199,7 +259,11 @@ pub fn fit(params: &Params, data: &TrainingData, options: &FitOptions) -> Result
         weights_bytes: 0,
         weights_fnv1a: String::new(),
     };
-    let mut model = Model::new(manifest, fitted.model)?;
+    let weights = Weights {
+        estimator: fitted.model,
+        label_ngrams,
+    };
+    let mut model = Model::new(manifest, weights)?;
 
     let started = Instant::now();
     let evaluation = evaluate(&model, &data.test, &data.dictionary_families);

@@ -8,7 +8,7 @@ use std::path::Path;
 use chrono::{DateTime, Utc};
 use dnshunt_features::schema::stable_hash;
 use dnshunt_features::{
-    FeatureExtractor, FeatureMatrix, FeatureSchema, NormalizedBatch, normalize,
+    FEATURE_COUNT, FeatureExtractor, FeatureMatrix, FeatureSchema, NormalizedBatch, normalize,
 };
 use serde::{Deserialize, Serialize};
 
@@ -17,6 +17,7 @@ use crate::classifier::{Estimator, Params};
 use crate::error::{ModelsError, Result};
 use crate::evaluate::Evaluation;
 use crate::files;
+use crate::label_ngrams::{LabelNgramParams, LabelNgrams};
 use crate::samples::Samples;
 
 /// The score of a name that has no label to judge: an invalid name, an IP literal, the root, a
@@ -26,8 +27,9 @@ use crate::samples::Samples;
 /// for an empty label in [`NormalizedBatch::scoring_labels`] (or an invalid name).
 pub const UNJUDGED_SCORE: f32 = 0.0;
 
-/// Layout version of `manifest.json` and `model.bin`.
-pub const ARTEFACT_FORMAT_VERSION: u32 = 1;
+/// Layout version of `manifest.json` and `model.bin`. Version 1 held the estimator alone; it is
+/// still read (as a model without label n-grams).
+pub const ARTEFACT_FORMAT_VERSION: u32 = 2;
 /// The manifest's file name inside an artefact folder.
 pub const MANIFEST_FILE: &str = "manifest.json";
 /// The weights' file name inside an artefact folder.
@@ -82,6 +84,9 @@ pub struct ModelManifest {
     pub algorithm: String,
     /// The parameters it was fitted with.
     pub params: Params,
+    /// The stacked label n-gram regression's parameters, when the model has one.
+    #[serde(default)]
+    pub label_ngrams: Option<LabelNgramParams>,
     /// The feature schema of its training vectors.
     pub feature_schema: FeatureSchema,
     /// [`FeatureSchema::id`], for people and listings.
@@ -106,11 +111,51 @@ pub struct ModelManifest {
     pub weights_fnv1a: String,
 }
 
+impl ModelManifest {
+    /// The learner's parameters and the label n-gram regression's (`label_ngrams.*`, or
+    /// `label_ngrams = none`) as flat `key → value` strings, sorted.
+    pub fn flat_params(&self) -> Vec<(String, String)> {
+        let mut flat = self.params.flat();
+        match self
+            .label_ngrams
+            .as_ref()
+            .and_then(|p| serde_json::to_value(p).ok())
+        {
+            Some(serde_json::Value::Object(fields)) => {
+                flat.extend(
+                    fields
+                        .into_iter()
+                        .map(|(key, value)| (format!("label_ngrams.{key}"), value.to_string())),
+                );
+            }
+            _ => flat.push(("label_ngrams".to_owned(), "none".to_owned())),
+        }
+        flat.sort();
+        flat
+    }
+}
+
 /// A model ready to score names.
 #[derive(Debug, Clone)]
 pub struct Model {
     manifest: ModelManifest,
-    estimator: Estimator,
+    weights: Weights,
+}
+
+/// What `model.bin` holds (format 2).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Weights {
+    /// The learner, over the feature vector and, when present, the n-gram logit as its last column.
+    pub estimator: Estimator,
+    /// The label n-gram regression whose logit is the learner's last column.
+    pub label_ngrams: Option<LabelNgrams>,
+}
+
+impl Weights {
+    /// Feature columns plus the stacked logit, if any: what the estimator reads.
+    fn columns(&self) -> usize {
+        FEATURE_COUNT + usize::from(self.label_ngrams.is_some())
+    }
 }
 
 /// A verdict at a threshold.
@@ -133,22 +178,19 @@ impl Verdict {
     }
 }
 
-fn encode(estimator: &Estimator) -> Result<Vec<u8>> {
-    bincode::serde::encode_to_vec(estimator, bincode::config::standard()).map_err(|err| {
+fn encode(weights: &Weights) -> Result<Vec<u8>> {
+    bincode::serde::encode_to_vec(weights, bincode::config::standard()).map_err(|err| {
         ModelsError::corrupt(WEIGHTS_FILE, format!("cannot encode the weights: {err}"))
     })
 }
 
 impl Model {
     /// Assembles a model; the manifest's weight size and checksum are filled in here.
-    pub fn new(mut manifest: ModelManifest, estimator: Estimator) -> Result<Self> {
-        let bytes = encode(&estimator)?;
+    pub fn new(mut manifest: ModelManifest, weights: Weights) -> Result<Self> {
+        let bytes = encode(&weights)?;
         manifest.weights_bytes = bytes.len() as u64;
         manifest.weights_fnv1a = format!("{:016x}", stable_hash(bytes.iter().copied()));
-        Ok(Self {
-            manifest,
-            estimator,
-        })
+        Ok(Self { manifest, weights })
     }
 
     /// What the model is.
@@ -158,7 +200,7 @@ impl Model {
 
     /// The fitted weights.
     pub fn estimator(&self) -> &Estimator {
-        &self.estimator
+        &self.weights.estimator
     }
 
     /// Sets the test metrics (after evaluation).
@@ -210,8 +252,8 @@ impl Model {
         for out in scores.chunks_mut(CHUNK_NAMES) {
             labels.clear();
             labels.extend(all.by_ref().take(out.len()));
-            let features = extractor.extract_labels(&labels);
-            self.predict_features(&features, out);
+            let features = self.features(&extractor.extract_labels(&labels), &labels);
+            self.predict(&features, out);
             for (score, label) in out.iter_mut().zip(&labels) {
                 if label.is_empty() {
                     *score = UNJUDGED_SCORE;
@@ -221,19 +263,36 @@ impl Model {
         scores
     }
 
-    /// Calibrated probabilities of feature rows (no check for empty labels: zero vectors get
-    /// whatever the model makes of them).
+    /// The rows the estimator reads: each label's feature vector (from `features`, one row per
+    /// label), followed by the label n-gram logit when the model stacks one.
+    pub fn features(&self, features: &FeatureMatrix, labels: &[&str]) -> Vec<f64> {
+        let Some(ngrams) = &self.weights.label_ngrams else {
+            return features.as_slice().to_vec();
+        };
+        let mut rows = Vec::with_capacity(labels.len() * self.weights.columns());
+        let mut scratch = Vec::new();
+        for (row, label) in features.as_slice().chunks_exact(FEATURE_COUNT).zip(labels) {
+            rows.extend_from_slice(row);
+            rows.push(ngrams.logit_with(label, &mut scratch));
+        }
+        rows
+    }
+
+    /// Calibrated probabilities of rows made by [`Self::features`] (no check for empty labels:
+    /// they get whatever the model makes of them).
     ///
     /// # Panics
-    /// If `out` does not have one slot per row.
-    pub fn predict_features(&self, features: &FeatureMatrix, out: &mut [f32]) {
-        self.estimator.predict_into(Samples::of(features), out);
+    /// If `out` does not have one slot per row, or the rows are not [`Self::features`]' width.
+    pub fn predict(&self, rows: &[f64], out: &mut [f32]) {
+        let samples = Samples::new(rows, self.weights.columns())
+            .unwrap_or_else(|err| panic!("rows for prediction: {err}"));
+        self.weights.estimator.predict_into(samples, out);
         self.manifest.calibration.apply_all(out);
     }
 
     /// The weights as `model.bin` holds them.
     pub fn weights_bytes(&self) -> Result<Vec<u8>> {
-        encode(&self.estimator)
+        encode(&self.weights)
     }
 
     /// The manifest as `manifest.json` holds it.
@@ -271,7 +330,7 @@ impl Model {
                 format!("not a dnshunt model manifest: {err}"),
             )
         })?;
-        if manifest.format_version != ARTEFACT_FORMAT_VERSION {
+        if !(1..=ARTEFACT_FORMAT_VERSION).contains(&manifest.format_version) {
             return Err(ModelsError::corrupt(
                 &manifest_path,
                 format!(
@@ -301,33 +360,48 @@ impl Model {
             return Err(ModelsError::corrupt(&weights_path, "larger than 1 GiB"));
         }
         let config = bincode::config::standard().with_limit::<MAX_WEIGHTS_BYTES>();
-        let (estimator, _): (Estimator, usize) = bincode::serde::decode_from_slice(weights, config)
-            .map_err(|err| {
-                ModelsError::corrupt(&weights_path, format!("cannot decode the weights: {err}"))
-            })?;
+        let cannot_decode =
+            |err| ModelsError::corrupt(&weights_path, format!("cannot decode the weights: {err}"));
+        let weights: Weights = if manifest.format_version == 1 {
+            let (estimator, _) =
+                bincode::serde::decode_from_slice(weights, config).map_err(cannot_decode)?;
+            Weights {
+                estimator,
+                label_ngrams: None,
+            }
+        } else {
+            bincode::serde::decode_from_slice(weights, config)
+                .map_err(cannot_decode)?
+                .0
+        };
+        let estimator = &weights.estimator;
         let problem = if estimator.algorithm() != manifest.algorithm {
             Some(format!(
                 "holds a {} model but the manifest says {}",
                 estimator.algorithm(),
                 manifest.algorithm
             ))
-        } else if estimator.features() != manifest.feature_schema.names.len() {
+        } else if weights.label_ngrams.is_some() != manifest.label_ngrams.is_some() {
+            Some("the weights and the manifest disagree on label n-grams".to_owned())
+        } else if estimator.features() != weights.columns() {
             Some(format!(
-                "expects {} features, the schema has {}",
+                "expects {} features, the schema and label n-grams make {}",
                 estimator.features(),
-                manifest.feature_schema.names.len()
+                weights.columns()
             ))
         } else if !manifest.calibration.is_valid() {
             Some("the manifest's calibration is not usable".to_owned())
         } else {
-            estimator.validate().err()
+            estimator.validate().err().or_else(|| {
+                weights
+                    .label_ngrams
+                    .as_ref()
+                    .and_then(|n| n.validate().err())
+            })
         };
         if let Some(reason) = problem {
             return Err(ModelsError::corrupt(&weights_path, reason));
         }
-        Ok(Self {
-            manifest,
-            estimator,
-        })
+        Ok(Self { manifest, weights })
     }
 }

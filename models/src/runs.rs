@@ -255,7 +255,7 @@ impl ActiveRun {
     /// `artefacts/model/` and the full evaluation as `artefacts/evaluation.json`.
     pub fn record_trained(&mut self, trained: &Trained) -> Result<()> {
         let manifest = trained.model.manifest();
-        self.log_params(manifest.params.flat())?;
+        self.log_params(manifest.flat_params())?;
         self.log_params([
             (
                 "feature_schema".to_owned(),
@@ -272,6 +272,7 @@ impl ActiveRun {
         let t = trained.timings;
         self.log_metric("fit_seconds", t.fit_seconds);
         self.log_metric("features_seconds", t.features_seconds);
+        self.log_metric("label_ngrams_seconds", t.label_ngrams_seconds);
         self.log_metric("calibrate_seconds", t.calibrate_seconds);
         for threshold in &manifest.thresholds {
             let tag = crate::evaluate::fpr_tag(threshold.target_fpr);

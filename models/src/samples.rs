@@ -89,3 +89,19 @@ impl<'a> LabelledSamples<'a> {
         Ok(Self { samples, labels })
     }
 }
+
+/// A small, seedable generator for row subsampling and shuffling (`SplitMix64`, a public domain
+/// algorithm).
+pub(crate) struct SplitMix64(pub(crate) u64);
+
+impl SplitMix64 {
+    /// The next number, uniform in `[0, 1)`.
+    pub(crate) fn unit(&mut self) -> f64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^= z >> 31;
+        (z >> 11) as f64 / (1u64 << 53) as f64
+    }
+}

@@ -7,12 +7,13 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::OnceLock;
 
+use dnshunt_features::schema::stable_hash;
 use dnshunt_models::boosting::BoostingParams;
 use dnshunt_models::forest::ForestParams;
 use dnshunt_models::logistic::LogisticParams;
 use dnshunt_models::{
-    FitOptions, Model, ModelsError, Params, Registry, RunStatus, RunStore, Trained, TrainingData,
-    UNJUDGED_SCORE, Verdict, fit,
+    FitOptions, LabelNgramParams, Model, ModelsError, Params, Registry, RunStatus, RunStore,
+    Trained, TrainingData, UNJUDGED_SCORE, Verdict, fit,
 };
 
 fn data() -> &'static TrainingData {
@@ -194,6 +195,54 @@ fn damaged(dir: &Path, edit: impl Fn(&mut serde_json::Value)) -> ModelsError {
     let manifest = serde_json::to_vec(&manifest).unwrap();
     let weights = std::fs::read(dir.join("model.bin")).unwrap();
     Model::from_parts(&manifest, &weights, dir).unwrap_err()
+}
+
+#[test]
+fn the_stacked_label_ngrams_are_kept_and_format_1_artefacts_still_load() {
+    let names = [
+        "ns1.asdklgb.cf.",
+        "7ydbdehaaz",
+        "google.com",
+        "wikipedia.org",
+    ];
+    let stacked = &trained().model;
+    assert!(stacked.manifest().label_ngrams.is_some());
+    assert!(
+        stacked
+            .manifest()
+            .flat_params()
+            .iter()
+            .any(|(key, _)| key == "label_ngrams.bucket_bits")
+    );
+
+    // A format 1 artefact: the estimator alone in model.bin, no label n-grams.
+    let options = FitOptions {
+        label_ngrams: None,
+        ..FitOptions::default()
+    };
+    let plain = fit(&small_boosting(), data(), &options).unwrap().model;
+    let weights =
+        bincode::serde::encode_to_vec(plain.estimator(), bincode::config::standard()).unwrap();
+    let mut manifest = serde_json::to_value(plain.manifest()).unwrap();
+    manifest["format_version"] = 1.into();
+    manifest.as_object_mut().unwrap().remove("label_ngrams");
+    manifest["weights_bytes"] = weights.len().into();
+    manifest["weights_fnv1a"] = format!("{:016x}", stable_hash(weights.iter().copied())).into();
+    let manifest = serde_json::to_vec(&manifest).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let old = Model::from_parts(&manifest, &weights, dir.path()).unwrap();
+    assert_eq!(old.score_names(&names), plain.score_names(&names));
+
+    // Weights without the regression the manifest promises are refused.
+    let mut promised: serde_json::Value = serde_json::from_slice(&manifest).unwrap();
+    promised["label_ngrams"] = serde_json::to_value(LabelNgramParams::default()).unwrap();
+    let refused = Model::from_parts(
+        &serde_json::to_vec(&promised).unwrap(),
+        &weights,
+        dir.path(),
+    )
+    .unwrap_err();
+    assert!(refused.to_string().contains("label n-grams"), "{refused}");
 }
 
 #[test]

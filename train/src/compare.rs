@@ -128,7 +128,7 @@ fn summary(model: &Model, name: String) -> Result<ModelSummary> {
     Ok(ModelSummary {
         name,
         algorithm: manifest.algorithm.clone(),
-        params: manifest.params.flat(),
+        params: manifest.flat_params(),
         dataset: manifest.dataset_manifest_hash.chars().take(12).collect(),
         roc_auc: evaluation.roc_auc.unwrap_or(f64::NAN),
         pr_auc: evaluation.pr_auc.unwrap_or(f64::NAN),

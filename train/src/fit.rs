@@ -11,6 +11,7 @@ use dnshunt_datasets::labelled::Label;
 use dnshunt_models::classifier::Params;
 use dnshunt_models::evaluate::Evaluation;
 use dnshunt_models::fit::{FitOptions, Trained, TrainingData};
+use dnshunt_models::label_ngrams::LabelNgramParams;
 use dnshunt_models::registry::{Registry, VersionRecord};
 use dnshunt_models::runs::{ARTEFACTS_DIR, RunRecord, RunStore};
 
@@ -38,6 +39,9 @@ pub struct FitArgs {
     /// At most this many benign domains (all by default): for quick experiments.
     #[arg(long)]
     pub max_benign: Option<usize>,
+    /// Fit on the feature vector alone, without the stacked label n-gram regression.
+    #[arg(long)]
+    pub no_label_ngrams: bool,
     #[command(flatten)]
     pub mlflow: MlflowArgs,
     /// The experiment to log to (help text spelled out, as for `--mlflow-uri`).
@@ -104,7 +108,14 @@ pub fn train(args: &FitArgs) -> Result<(Dataset, Trained, bool)> {
         user_sources,
     })?;
     let data = training_data(&dataset);
-    let trained = dnshunt_models::fit::fit(&params, &data, &FitOptions::default())?;
+    let options = FitOptions {
+        label_ngrams: (!args.no_label_ngrams).then(|| LabelNgramParams {
+            seed: args.seed,
+            ..LabelNgramParams::default()
+        }),
+        ..FitOptions::default()
+    };
+    let trained = dnshunt_models::fit::fit(&params, &data, &options)?;
     Ok((dataset, trained, problems))
 }
 
