@@ -29,22 +29,8 @@ use dnshunt_datasets::traffic::{self, TrafficOptions};
 use dnshunt_lake::arrow::array::{AsArray, RecordBatch};
 use dnshunt_lake::arrow::compute::cast;
 use dnshunt_lake::arrow::datatypes::DataType;
-use dnshunt_lake::detect::DetectConfig;
+use dnshunt_lake::detect::{DetectConfig, newly_seen, query_groups_sql};
 use dnshunt_lake::{DetectOptions, Format, Functions, ReadOptions};
-
-/// The grouping query of `query_groups` in `lake/src/detect/mod.rs`, copied for the breakdown.
-const GROUPS_SQL: &str = "SELECT client_ip, query, registered_domain, \
-       min(event_time) AS first_time, max(event_time) AS last_time, \
-       sum(coalesce(count, 1)) AS queries, \
-       max(CASE WHEN rcode = 'NOERROR' OR cardinality(answers) > 0 THEN 1 ELSE 0 END) AS resolved \
-     FROM events WHERE is_valid_name \
-     GROUP BY client_ip, query, registered_domain, event_date";
-
-/// The first-sighting query of `Sightings::load` in `lake/src/detect/newly_seen.rs`, copied.
-const SIGHTINGS_SQL: &str = "SELECT registered_domain, min(event_time) AS first_seen, \
-       first_value(client_ip ORDER BY event_time) AS first_client \
-     FROM events WHERE is_valid_name AND registered_domain IS NOT NULL \
-     GROUP BY registered_domain";
 
 /// Copies a folder tree (the lake is plain files: Parquet and the JSON transaction log).
 fn copy_tree(from: &Path, to: &Path) -> std::io::Result<()> {
@@ -72,7 +58,7 @@ fn timed<T>(run: impl FnOnce() -> T) -> (f64, T) {
 fn breakdown(home: &Path, functions: &Functions, config: &DetectConfig) {
     let sql = |query: &str| dnshunt_lake::sql(home, query, functions).expect("query");
     let rows = |batches: &[RecordBatch]| batches.iter().map(RecordBatch::num_rows).sum::<usize>();
-    let (seconds, groups) = timed(|| sql(GROUPS_SQL));
+    let (seconds, groups) = timed(|| sql(&query_groups_sql("events", None)));
     println!(
         "  grouping SQL (client, name, day)      {seconds:>7.2} s  {} groups",
         rows(&groups)
@@ -112,7 +98,7 @@ fn breakdown(home: &Path, functions: &Functions, config: &DetectConfig) {
             rows(&windows)
         );
     }
-    let (seconds, domains) = timed(|| sql(SIGHTINGS_SQL));
+    let (seconds, domains) = timed(|| sql(newly_seen::HISTORY_SQL));
     println!(
         "  first-sighting SQL (per domain)       {seconds:>7.2} s  {} domains",
         rows(&domains)

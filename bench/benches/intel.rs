@@ -23,6 +23,7 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::time::{Duration, Instant};
 
 use criterion::{Criterion, SamplingMode, Throughput};
+use dnshunt_bench::Rng;
 use dnshunt_features::normalize;
 use dnshunt_intel::{Indicator, IndicatorValue, IntelIndex};
 
@@ -37,32 +38,16 @@ const SUFFIXES: [&str; 40] = [
     "in", "co.in", "jp", "co.jp", "fr", "it", "nl", "pl", "es", "eu", "us", "ca", "com.au",
 ];
 
-/// splitmix64: deterministic, good enough to spread synthetic names and addresses.
-struct Rng(u64);
+/// A random label of 8 to 15 letters and digits.
+fn random_label(rng: &mut Rng) -> String {
+    let len = 8 + rng.below(8);
+    (0..len)
+        .map(|_| char::from(b"abcdefghijklmnopqrstuvwxyz0123456789"[rng.below(36)]))
+        .collect()
+}
 
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-
-    fn label(&mut self) -> String {
-        let len = 8 + self.below(8);
-        (0..len)
-            .map(|_| char::from(b"abcdefghijklmnopqrstuvwxyz0123456789"[self.below(36)]))
-            .collect()
-    }
-
-    fn suffix(&mut self) -> &'static str {
-        SUFFIXES[self.below(SUFFIXES.len())]
-    }
+fn random_suffix(rng: &mut Rng) -> &'static str {
+    SUFFIXES[rng.below(SUFFIXES.len())]
 }
 
 struct Workload {
@@ -76,29 +61,29 @@ fn workload(scale: usize) -> Workload {
     let mut indicators = Vec::with_capacity(10 * scale);
     let mut labels = Vec::with_capacity(domains);
     for line in 0..domains {
-        let label = rng.label();
-        let mut name = format!("{label}.{}", rng.suffix());
+        let label = random_label(&mut rng);
+        let mut name = format!("{label}.{}", random_suffix(&mut rng));
         if rng.below(3) == 0 {
-            name = format!("{}.{name}", rng.label());
+            name = format!("{}.{name}", random_label(&mut rng));
         }
         labels.push((label, name.clone()));
         indicators.push(Indicator::new("bench", IndicatorValue::Domain(name), line));
     }
     let mut addresses = Vec::with_capacity(ips);
     for line in 0..ips {
-        let ip = Ipv4Addr::from(rng.next() as u32);
+        let ip = Ipv4Addr::from(rng.bits() as u32);
         addresses.push(ip);
         indicators.push(Indicator::new("bench", IndicatorValue::Ip(ip.into()), line));
     }
     for line in 0..v4_nets {
         let prefix = 16 + rng.below(15) as u8;
-        let bits = (rng.next() as u32) & (u32::MAX << (32 - u32::from(prefix)));
+        let bits = (rng.bits() as u32) & (u32::MAX << (32 - u32::from(prefix)));
         let value = IndicatorValue::Cidr(Ipv4Addr::from(bits).into(), prefix);
         indicators.push(Indicator::new("bench", value, line));
     }
     for line in 0..v6_nets {
         let prefix = 48 + rng.below(17) as u8;
-        let bits = (0x2001_0db8_u128 << 96 | u128::from(rng.next()) << 32)
+        let bits = (0x2001_0db8_u128 << 96 | u128::from(rng.bits()) << 32)
             & (u128::MAX << (128 - u32::from(prefix)));
         let value = IndicatorValue::Cidr(Ipv6Addr::from(bits).into(), prefix);
         indicators.push(Indicator::new("bench", value, line));
@@ -110,15 +95,15 @@ fn workload(scale: usize) -> Workload {
         let (label, name) = &labels[rng.below(labels.len())];
         let query = match rng.below(100) {
             0..20 => name.clone(),
-            20..40 => format!("{}.{name}", rng.label()),
-            40..50 => format!("www.{label}.{}", rng.suffix()),
-            50..75 => format!("{}.{}", rng.label(), rng.suffix()),
+            20..40 => format!("{}.{name}", random_label(&mut rng)),
+            40..50 => format!("www.{label}.{}", random_suffix(&mut rng)),
+            50..75 => format!("{}.{}", random_label(&mut rng), random_suffix(&mut rng)),
             75..82 => addresses[rng.below(addresses.len())].to_string(),
-            82..88 => IpAddr::from(Ipv4Addr::from(rng.next() as u32)).to_string(),
+            82..88 => IpAddr::from(Ipv4Addr::from(rng.bits() as u32)).to_string(),
             _ => Ipv6Addr::from(
                 0x2001_0db8_u128 << 96
-                    | u128::from(rng.next()) << 32
-                    | u128::from(rng.next() as u32),
+                    | u128::from(rng.bits()) << 32
+                    | u128::from(rng.bits() as u32),
             )
             .to_string(),
         };

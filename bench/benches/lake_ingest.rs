@@ -17,6 +17,7 @@ use std::io::{BufWriter, Write};
 use std::path::Path;
 use std::time::Instant;
 
+use dnshunt_bench::Rng;
 use dnshunt_lake::{Format, ReadOptions, ingest, read_path};
 
 const SEED: u64 = 0x6c61_6b65_2131;
@@ -28,23 +29,6 @@ const SUFFIXES: [&str; 20] = [
 
 /// Writes that many synthetic lines of one format to a file.
 type WriteLines = fn(&Path, usize) -> std::io::Result<()>;
-
-/// splitmix64, as in the other benchmarks.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-}
 
 /// One synthetic query: time, client, name, answer.
 struct Query {

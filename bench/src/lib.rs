@@ -109,21 +109,30 @@ pub fn parse_rrnames(text: &str) -> Result<Vec<String>, (usize, String)> {
     Ok(names)
 }
 
-/// `splitmix64`: a small, fixed pseudo-random sequence, enough for a reproducible shuffle.
-fn splitmix64(state: &mut u64) -> u64 {
-    *state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
-    let mut z = *state;
-    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-    z ^ (z >> 31)
+/// `splitmix64`: a small, fixed pseudo-random sequence, enough for reproducible workloads.
+pub struct Rng(pub u64);
+
+impl Rng {
+    /// The next 64 random bits.
+    pub fn bits(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+
+    /// A number below `n` (which must not be 0).
+    pub fn below(&mut self, n: usize) -> usize {
+        (self.bits() % n as u64) as usize
+    }
 }
 
 /// Shuffles in place (Fisher–Yates) with a fixed seed: the same input gives the same order.
 pub fn shuffle<T>(items: &mut [T], seed: u64) {
-    let mut state = seed;
+    let mut rng = Rng(seed);
     for i in (1..items.len()).rev() {
-        let j = (splitmix64(&mut state) % (i as u64 + 1)) as usize;
-        items.swap(i, j);
+        items.swap(i, rng.below(i + 1));
     }
 }
 

@@ -398,13 +398,10 @@ fn since_filter(since: Option<i64>) -> String {
     })
 }
 
-/// One row per client, name and day.
-async fn query_groups(
-    ctx: &SessionContext,
-    table: &str,
-    since: Option<i64>,
-) -> Result<Vec<QueryGroup>, LakeError> {
-    let sql = format!(
+/// The query behind [`query_groups`]: one row per client, name and day of `table`, from
+/// `since` (microseconds) when given. Public for the detect benchmark's breakdown.
+pub fn query_groups_sql(table: &str, since: Option<i64>) -> String {
+    format!(
         "SELECT client_ip, query, registered_domain, \
            min(event_time) AS first_time, max(event_time) AS last_time, \
            sum(coalesce(count, 1)) AS queries, \
@@ -412,7 +409,16 @@ async fn query_groups(
          FROM {table} WHERE is_valid_name {} \
          GROUP BY client_ip, query, registered_domain, event_date",
         since_filter(since)
-    );
+    )
+}
+
+/// One row per client, name and day.
+async fn query_groups(
+    ctx: &SessionContext,
+    table: &str,
+    since: Option<i64>,
+) -> Result<Vec<QueryGroup>, LakeError> {
+    let sql = query_groups_sql(table, since);
     let mut groups = Vec::new();
     for batch in run(ctx, &sql).await? {
         let clients = columns::strings(&batch, "client_ip")?;

@@ -21,6 +21,12 @@ use crate::detect::config::NewlySeenConfig;
 /// The state table's name.
 pub const TABLE: &str = "domain_sightings";
 
+/// First sightings from the whole `events` history: how a lake without the state table starts.
+pub const HISTORY_SQL: &str = "SELECT registered_domain, min(event_time) AS first_seen, \
+     first_value(client_ip ORDER BY event_time) AS first_client \
+     FROM events WHERE is_valid_name AND registered_domain IS NOT NULL \
+     GROUP BY registered_domain";
+
 /// A new domain stays new this long after its first sighting.
 const RECENT_MICROS: i64 = 7 * 86_400_000_000;
 
@@ -68,11 +74,7 @@ impl Sightings {
             added: Vec::new(),
         };
         if sightings.first_seen.is_empty() {
-            let history = "SELECT registered_domain, min(event_time) AS first_seen, \
-                 first_value(client_ip ORDER BY event_time) AS first_client \
-                 FROM events WHERE is_valid_name AND registered_domain IS NOT NULL \
-                 GROUP BY registered_domain";
-            for batch in crate::sql::run(ctx, history).await? {
+            for batch in crate::sql::run(ctx, HISTORY_SQL).await? {
                 let domains = columns::strings(&batch, "registered_domain")?;
                 let times = columns::micros(&batch, "first_seen")?;
                 let clients = columns::strings(&batch, "first_client")?;
