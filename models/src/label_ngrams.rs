@@ -7,6 +7,7 @@
 //! rest. On the training rows the column is cross-fitted: each fold is scored by a regression
 //! that never saw it, so the learner does not learn to trust a memorised score.
 
+use dnshunt_features::MAX_LABEL_LEN;
 use serde::{Deserialize, Serialize};
 
 use crate::calibration::sigmoid;
@@ -82,24 +83,22 @@ pub struct LabelNgrams {
 const START: u8 = 0x02;
 const END: u8 = 0x03;
 
-/// The bucket of every n-gram of `^label$`, up to `max_order` long, appended to `out`.
-fn buckets(label: &str, max_order: usize, mask: usize, out: &mut Vec<usize>) {
-    out.clear();
-    let bytes = label.as_bytes();
-    let padded = |at: usize| match at {
-        0 => START,
-        _ if at > bytes.len() => END,
-        _ => bytes[at - 1],
-    };
-    let len = bytes.len() + 2;
-    for start in 0..len {
+/// Visits the bucket of every n-gram of `^label$`, up to `max_order` long. Labels are cut to
+/// [`MAX_LABEL_LEN`] bytes, as the features cut them.
+fn for_each_bucket(label: &str, max_order: usize, mask: usize, mut visit: impl FnMut(usize)) {
+    let bytes = &label.as_bytes()[..label.len().min(MAX_LABEL_LEN)];
+    let mut padded = [END; MAX_LABEL_LEN + 2];
+    padded[0] = START;
+    padded[1..=bytes.len()].copy_from_slice(bytes);
+    let padded = &padded[..bytes.len() + 2];
+    for start in 0..padded.len() {
         // FNV-1a over the n-gram, one more byte per order, then a multiply-shift mix so that
         // nearby hashes spread over the buckets.
         let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-        for at in start..len.min(start + max_order) {
-            hash = (hash ^ u64::from(padded(at))).wrapping_mul(0x0100_0000_01b3);
+        for &byte in &padded[start..padded.len().min(start + max_order)] {
+            hash = (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3);
             let mixed = (hash ^ (hash >> 29)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
-            out.push((mixed >> 32) as usize & mask);
+            visit((mixed >> 32) as usize & mask);
         }
     }
 }
@@ -131,7 +130,8 @@ impl LabelNgrams {
                 order.swap(i, j.min(i));
             }
             for &row in &order {
-                buckets(labels[row], params.max_order, mask, &mut found);
+                found.clear();
+                for_each_bucket(labels[row], params.max_order, mask, |b| found.push(b));
                 let value = 1.0 / (found.len() as f64).sqrt();
                 let logit = bias + found.iter().map(|&b| weights[b]).sum::<f64>() * value;
                 let gradient = sigmoid(logit) - f64::from(u8::from(targets[row]));
@@ -185,16 +185,13 @@ impl LabelNgrams {
 
     /// The regression's logit (towards DGA) for one label.
     pub fn logit(&self, label: &str) -> f64 {
-        let mut found = Vec::with_capacity(4 * (label.len() + 2));
-        self.logit_with(label, &mut found)
-    }
-
-    /// [`Self::logit`] reusing `found` as scratch space.
-    pub fn logit_with(&self, label: &str, found: &mut Vec<usize>) -> f64 {
-        buckets(label, self.max_order, self.weights.len() - 1, found);
         // Summed in f64: finite f32 weights cannot overflow it, so the logit is always finite.
-        let sum: f64 = found.iter().map(|&b| f64::from(self.weights[b])).sum();
-        f64::from(self.bias) + sum / (found.len() as f64).sqrt()
+        let (mut sum, mut count) = (0.0f64, 0usize);
+        for_each_bucket(label, self.max_order, self.weights.len() - 1, |b| {
+            sum += f64::from(self.weights[b]);
+            count += 1;
+        });
+        f64::from(self.bias) + sum / (count as f64).sqrt()
     }
 
     /// Checks deserialized weights, so hostile bytes cannot make [`Self::logit`] panic.
@@ -321,6 +318,9 @@ mod tests {
         for label in ["", "a", "xn--bcher-kva", "ü-ß"] {
             assert!(model.logit(label).is_finite());
         }
+        // Past the longest DNS label only the first 63 bytes count, as in the features.
+        let long = "k".repeat(300);
+        assert_eq!(model.logit(&long), model.logit(&long[..MAX_LABEL_LEN]));
         let huge = LabelNgrams {
             max_order: 8,
             bias: f32::MAX,

@@ -270,10 +270,9 @@ impl Model {
             return features.as_slice().to_vec();
         };
         let mut rows = Vec::with_capacity(labels.len() * self.weights.columns());
-        let mut scratch = Vec::new();
         for (row, label) in features.as_slice().chunks_exact(FEATURE_COUNT).zip(labels) {
             rows.extend_from_slice(row);
-            rows.push(ngrams.logit_with(label, &mut scratch));
+            rows.push(ngrams.logit(label));
         }
         rows
     }
