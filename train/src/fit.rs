@@ -24,6 +24,10 @@ pub struct FitArgs {
     /// Algorithm: gradient-boosting, random-forest or logistic-regression.
     #[arg(long, default_value = "gradient-boosting")]
     pub algorithm: String,
+    /// The algorithm's parameters that differ from its defaults, as a JSON object, such as
+    /// '{"rounds": 40}'.
+    #[arg(long, value_name = "JSON")]
+    pub params: Option<String>,
     /// Add a DGA family from a file of its domains, one a line (repeatable).
     #[arg(long = "add-family", value_name = "NAME=FILE", value_parser = parse_family_file)]
     pub add_family: Vec<(String, PathBuf)>,
@@ -88,17 +92,34 @@ fn dictionary_families(dataset: &Dataset) -> BTreeSet<String> {
         .collect()
 }
 
+/// The parameters `--algorithm`, `--params` and `--seed` ask for.
+pub fn fit_params(algorithm: &str, overrides: Option<&str>, seed: u64) -> Result<Params> {
+    let defaults = Params::default_for(algorithm).ok_or_else(|| {
+        anyhow!(
+            "unknown algorithm `{algorithm}`; choose one of {}",
+            Params::ALGORITHMS.join(", ")
+        )
+    })?;
+    let Some(json) = overrides else {
+        return Ok(defaults.with_seed(seed));
+    };
+    let mut value: serde_json::Value = serde_json::from_str(json)
+        .map_err(|err| anyhow!("--params is not JSON ({err}): {json}"))?;
+    let fields = value.as_object_mut().ok_or_else(|| {
+        anyhow!("--params must be a JSON object, such as '{{\"rounds\": 40}}'; got {json}")
+    })?;
+    if fields.contains_key("seed") {
+        return Err(anyhow!("set the seed with --seed, not in --params"));
+    }
+    fields.insert("algorithm".to_owned(), algorithm.into());
+    let params: Params =
+        serde_json::from_value(value).map_err(|err| anyhow!("--params for {algorithm}: {err}"))?;
+    Ok(params.with_seed(seed))
+}
+
 /// Builds the dataset and fits.
 pub fn train(args: &FitArgs) -> Result<(Dataset, Trained, bool)> {
-    let params = Params::default_for(&args.algorithm)
-        .ok_or_else(|| {
-            anyhow!(
-                "unknown algorithm `{}`; choose one of {}",
-                args.algorithm,
-                Params::ALGORITHMS.join(", ")
-            )
-        })?
-        .with_seed(args.seed);
+    let params = fit_params(&args.algorithm, args.params.as_deref(), args.seed)?;
     let (user_sources, problems) = user_sources(&args.add_family, &args.add_csv)?;
     let dataset = Dataset::build(&BuildOptions {
         seed: args.seed,
@@ -120,8 +141,9 @@ pub fn train(args: &FitArgs) -> Result<(Dataset, Trained, bool)> {
 }
 
 pub fn run(args: &FitArgs, home: &Path) -> Result<ExitCode> {
-    // A bad URL is a usage error found before minutes of fitting, not after.
+    // A bad URL or bad parameters are usage errors found before minutes of fitting, not after.
     let mlflow = args.mlflow.client()?;
+    fit_params(&args.algorithm, args.params.as_deref(), args.seed)?;
     let mut tags = BTreeMap::new();
     tags.insert("command".to_owned(), "fit".to_owned());
     tags.insert("algorithm".to_owned(), args.algorithm.clone());
@@ -237,5 +259,30 @@ fn mirror(
 pub fn print_evaluation(evaluation: &Evaluation) {
     for (name, value) in evaluation.summary() {
         println!("{name:<40} {value:.6}");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn params_override_the_defaults_strictly() {
+        let Params::GradientBoosting(p) =
+            fit_params("gradient-boosting", Some(r#"{"rounds": 40}"#), 7).unwrap()
+        else {
+            panic!("not gradient boosting");
+        };
+        assert_eq!((p.rounds, p.seed, p.max_depth), (40, 7, 5));
+        for (json, says) in [
+            (r#"{"round": 40}"#, "unknown field"),
+            (r#"{"seed": 1}"#, "--seed"),
+            ("[40]", "JSON object"),
+            ("rounds=40", "not JSON"),
+        ] {
+            let err = fit_params("gradient-boosting", Some(json), 0).unwrap_err();
+            assert!(err.to_string().contains(says), "{json}: {err}");
+        }
+        assert!(fit_params("svm", None, 0).is_err());
     }
 }
