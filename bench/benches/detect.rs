@@ -29,7 +29,7 @@ use dnshunt_datasets::traffic::{self, TrafficOptions};
 use dnshunt_lake::arrow::array::{AsArray, RecordBatch};
 use dnshunt_lake::arrow::compute::cast;
 use dnshunt_lake::arrow::datatypes::DataType;
-use dnshunt_lake::detect::{DetectConfig, newly_seen, query_groups_sql};
+use dnshunt_lake::detect::{DetectConfig, answers_sql, newly_seen, query_groups_sql};
 use dnshunt_lake::{DetectOptions, Format, Functions, ReadOptions};
 
 /// Copies a folder tree (the lake is plain files: Parquet and the JSON transaction log).
@@ -89,6 +89,11 @@ fn breakdown(home: &Path, functions: &Functions, config: &DetectConfig) {
     println!(
         "  name detectors (DGA, lookalike, intel) {seconds:>6.2} s  {} names flagged",
         signals.iter().filter(|s| s.any()).count()
+    );
+    let (seconds, answers) = timed(|| sql(&answers_sql("events", None)));
+    println!(
+        "  answers SQL (name, address)           {seconds:>7.2} s  {} pairs",
+        rows(&answers)
     );
     if config.dns_tunnel.enabled {
         let tunnel = dnshunt_lake::detect::dns_tunnel::query(&config.dns_tunnel, "");

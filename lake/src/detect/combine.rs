@@ -76,11 +76,15 @@ pub fn combine(
         );
     }
     if let Some(intel) = &signals.intel {
-        let listed = match intel.kind {
-            dnshunt_intel::MatchKind::CrossSuffix => {
+        let listed = match (intel.answer, intel.kind) {
+            (Some(answer), _) => format!(
+                "resolved to {answer}, listed by {} as {}",
+                intel.feed, intel.indicator
+            ),
+            (None, dnshunt_intel::MatchKind::CrossSuffix) => {
                 format!("same label as {} host {}", intel.feed, intel.indicator)
             }
-            dnshunt_intel::MatchKind::Parent => {
+            (None, dnshunt_intel::MatchKind::Parent) => {
                 format!("under {}, listed by {}", intel.indicator, intel.feed)
             }
             _ => format!("listed by {} as {}", intel.feed, intel.indicator),
@@ -92,14 +96,15 @@ pub fn combine(
             format!("{listed}, tagged {}", labels.join(", "))
         });
         scores.push(f64::from(intel.confidence) / 100.0);
-        evidence.insert(
-            "intel".into(),
-            json!({
-                "kind": intel.kind.as_str(), "feed": intel.feed, "indicator": intel.indicator,
-                "family": intel.family, "tags": intel.tags, "threat": intel.threat,
-                "reference": intel.reference, "confidence": intel.confidence,
-            }),
-        );
+        let mut listing = json!({
+            "kind": intel.kind.as_str(), "feed": intel.feed, "indicator": intel.indicator,
+            "family": intel.family, "tags": intel.tags, "threat": intel.threat,
+            "reference": intel.reference, "confidence": intel.confidence,
+        });
+        if let Some(answer) = intel.answer {
+            listing["answer"] = answer.to_string().into();
+        }
+        evidence.insert("intel".into(), listing);
     }
     if let Some(new) = new_domain {
         let clients = if new.clients == 1 {
@@ -222,6 +227,7 @@ mod tests {
             reference: None,
             confidence: 30,
             text: "cross_suffix urlhaus asdklgb.ga [AgentTesla]".into(),
+            answer: None,
         }
     }
 
@@ -249,6 +255,34 @@ mod tests {
         assert_eq!(evidence["dga"]["model"], "dga/3");
         assert!((f.score - (1.0 - 0.03 * 0.7)).abs() < 1e-4, "{}", f.score);
         assert_eq!(f.model_version.as_deref(), Some("dga/3"));
+    }
+
+    #[test]
+    fn an_answer_in_a_listed_network_is_a_hit_that_names_the_address() {
+        let signals = NameSignals {
+            intel: Some(IntelSignal {
+                indicator: "192.0.2.0/24".into(),
+                feed: "blocklist".into(),
+                tags: Vec::new(),
+                answer: Some("192.0.2.77".parse().unwrap()),
+                ..intel(MatchKind::Cidr)
+            }),
+            ..NameSignals::default()
+        };
+        let f = combine(&group(), &signals, None, None).unwrap();
+        assert_eq!(
+            (f.detector.as_str(), f.severity),
+            ("intel_match", Severity::High)
+        );
+        assert!(
+            f.reason
+                .ends_with("resolved to 192.0.2.77, listed by blocklist as 192.0.2.0/24"),
+            "{}",
+            f.reason
+        );
+        let evidence: Value = serde_json::from_str(&f.evidence).unwrap();
+        assert_eq!(evidence["intel"]["answer"], "192.0.2.77");
+        assert_eq!(evidence["intel"]["kind"], "cidr");
     }
 
     #[test]

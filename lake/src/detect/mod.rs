@@ -19,6 +19,7 @@ pub mod newly_seen;
 pub mod signals;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::net::IpAddr;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -274,6 +275,10 @@ async fn find(
         distinct
     };
     let mut judged = signals::name_signals(&names, functions, config);
+    if config.intel.enabled && has_address_indicators(functions) {
+        let answers = answer_addresses(ctx, table, groups_since, &names).await?;
+        signals::add_answer_hits(&mut judged, &answers, functions);
+    }
     let domain_of: HashMap<&str, &str> = groups
         .iter()
         .filter_map(|g| Some((g.query.as_str(), g.registered_domain.as_deref()?)))
@@ -324,6 +329,56 @@ async fn find(
         state,
         report,
     })
+}
+
+/// Whether any loaded feed lists an address or a network: without one, answers need no reading.
+fn has_address_indicators(functions: &Functions) -> bool {
+    functions
+        .intel()
+        .indicators()
+        .iter()
+        .any(|i| i.kind != dnshunt_intel::IndicatorType::Domain)
+}
+
+/// The query behind [`answer_addresses`]: the distinct names and answers of `table` from `since`
+/// on. Public for the detect benchmark's breakdown.
+pub fn answers_sql(table: &str, since: Option<i64>) -> String {
+    format!(
+        "SELECT DISTINCT query, answer FROM \
+           (SELECT query, unnest(answers) AS answer FROM {table} \
+            WHERE is_valid_name AND cardinality(answers) > 0 {}) AS resolved",
+        since_filter(since)
+    )
+}
+
+/// The distinct (name, answer address) pairs of `table` from `since` on, the name as its index
+/// in `names` (sorted), in a fixed order. Answers that are not addresses (CNAME targets, TXT
+/// strings) are skipped, as are names not in `names`.
+async fn answer_addresses(
+    ctx: &SessionContext,
+    table: &str,
+    since: Option<i64>,
+    names: &[&str],
+) -> Result<Vec<(usize, IpAddr)>, LakeError> {
+    let mut pairs = Vec::new();
+    for batch in run(ctx, &answers_sql(table, since)).await? {
+        let queries = columns::strings(&batch, "query")?;
+        let answers = columns::strings(&batch, "answer")?;
+        for (query, answer) in queries.iter().zip(&answers) {
+            let (Some(query), Some(answer)) = (query, answer) else {
+                continue;
+            };
+            if let (Ok(row), Ok(address)) = (
+                names.binary_search(&query.as_str()),
+                answer.parse::<IpAddr>(),
+            ) {
+                pairs.push((row, address));
+            }
+        }
+    }
+    // Query results come in no fixed order; which answer hit a name reports must not depend on it.
+    pairs.sort_unstable();
+    Ok(pairs)
 }
 
 /// Removes the DGA signal of names whose registered domain more than `max_clients` distinct

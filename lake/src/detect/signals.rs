@@ -1,8 +1,10 @@
 //! What the name detectors (`dga_domain`, `typosquat_domain`, `intel_match`) say about each
 //! distinct name, computed once per name on whole batches.
 
+use std::net::IpAddr;
+
 use dnshunt_features::normalize;
-use dnshunt_intel::MatchKind;
+use dnshunt_intel::{Indicator, Match, MatchKind};
 
 use crate::detect::config::DetectConfig;
 use crate::functions::Functions;
@@ -52,9 +54,33 @@ pub struct IntelSignal {
     pub confidence: u8,
     /// One-line description, as SQL's `intel_match` gives it.
     pub text: String,
+    /// The answer address that matched, when the name resolved to a listed address or network.
+    pub answer: Option<IpAddr>,
 }
 
 impl IntelSignal {
+    fn new(found: &Match, indicator: &Indicator, answer: Option<IpAddr>) -> Self {
+        let mut signal = Self {
+            kind: found.kind,
+            feed: indicator.feed.clone(),
+            indicator: indicator.indicator.clone(),
+            family: indicator.family.clone(),
+            tags: indicator.tags.clone(),
+            threat: indicator.threat.clone(),
+            reference: indicator.reference.clone(),
+            confidence: found.confidence,
+            text: String::new(),
+            answer,
+        };
+        signal.text = describe(
+            signal.kind,
+            &signal.feed,
+            &signal.indicator,
+            &signal.labels(),
+        );
+        signal
+    }
+
     fn merge(&mut self, other: &dnshunt_intel::Indicator) {
         if self.family.is_none() {
             self.family.clone_from(&other.family);
@@ -154,30 +180,41 @@ pub fn name_signals(
                     kept.merge(indicator);
                 }
                 Some(_) => {}
-                slot @ None => {
-                    let mut signal = IntelSignal {
-                        kind: found.kind,
-                        feed: indicator.feed.clone(),
-                        indicator: indicator.indicator.clone(),
-                        family: indicator.family.clone(),
-                        tags: indicator.tags.clone(),
-                        threat: indicator.threat.clone(),
-                        reference: indicator.reference.clone(),
-                        confidence: found.confidence,
-                        text: String::new(),
-                    };
-                    signal.text = describe(
-                        signal.kind,
-                        &signal.feed,
-                        &signal.indicator,
-                        &signal.labels(),
-                    );
-                    *slot = Some(signal);
-                }
+                slot @ None => *slot = Some(IntelSignal::new(&found, indicator, None)),
             }
         }
     }
     out
+}
+
+/// Adds intel hits on the addresses names resolved to. `answers` pairs an index into `signals`
+/// with an address that name was answered with. A hit on the name itself is kept; a cross-suffix
+/// lead gives way to an answer hit; of a name's answer hits, the first in reporting order wins.
+pub fn add_answer_hits(
+    signals: &mut [NameSignals],
+    answers: &[(usize, IpAddr)],
+    functions: &Functions,
+) {
+    let intel = functions.intel();
+    let addresses: Vec<IpAddr> = answers.iter().map(|&(_, ip)| ip).collect();
+    for found in intel.match_addresses(&addresses) {
+        let (row, address) = answers[found.query];
+        let Some(indicator) = intel.indicator(found.indicator) else {
+            continue;
+        };
+        let slot = &mut signals[row].intel;
+        match slot {
+            Some(kept)
+                if kept.answer == Some(address)
+                    && kept.kind == found.kind
+                    && kept.indicator == indicator.indicator =>
+            {
+                kept.merge(indicator);
+            }
+            Some(kept) if kept.is_hit() => {}
+            _ => *slot = Some(IntelSignal::new(&found, indicator, Some(address))),
+        }
+    }
 }
 
 /// `kind feed indicator [labels]`, as SQL's `intel_match` writes a match.
