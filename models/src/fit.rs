@@ -15,7 +15,7 @@ use crate::evaluate::{Evaluation, LabelledNames, evaluate};
 use crate::label_ngrams::{LabelNgramParams, LabelNgrams};
 use crate::metrics;
 use crate::model::{
-    ARTEFACT_FORMAT_VERSION, CodeVersion, Model, ModelManifest, Threshold, Weights,
+    ARTEFACT_FORMAT_VERSION, CodeVersion, Model, ModelManifest, Threshold, Weights, with_column,
 };
 use crate::samples::{LabelledSamples, Samples};
 
@@ -101,16 +101,6 @@ impl Judged {
     fn names(&self) -> Vec<&str> {
         self.names.iter().map(String::as_str).collect()
     }
-}
-
-/// Feature rows followed by one more column.
-fn with_column(features: &FeatureMatrix, column: impl Iterator<Item = f64>) -> Vec<f64> {
-    let mut rows = Vec::with_capacity(features.rows() * (FEATURE_COUNT + 1));
-    for (row, extra) in features.as_slice().chunks_exact(FEATURE_COUNT).zip(column) {
-        rows.extend_from_slice(row);
-        rows.push(extra);
-    }
-    rows
 }
 
 fn judged(set: &LabelledNames) -> Judged {

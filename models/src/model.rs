@@ -178,6 +178,16 @@ impl Verdict {
     }
 }
 
+/// Feature rows, each followed by one more value: how the stacked n-gram logit joins them.
+pub(crate) fn with_column(features: &FeatureMatrix, column: impl Iterator<Item = f64>) -> Vec<f64> {
+    let mut rows = Vec::with_capacity(features.rows() * (FEATURE_COUNT + 1));
+    for (row, extra) in features.as_slice().chunks_exact(FEATURE_COUNT).zip(column) {
+        rows.extend_from_slice(row);
+        rows.push(extra);
+    }
+    rows
+}
+
 fn encode(weights: &Weights) -> Result<Vec<u8>> {
     bincode::serde::encode_to_vec(weights, bincode::config::standard()).map_err(|err| {
         ModelsError::corrupt(WEIGHTS_FILE, format!("cannot encode the weights: {err}"))
@@ -269,12 +279,7 @@ impl Model {
         let Some(ngrams) = &self.weights.label_ngrams else {
             return features.as_slice().to_vec();
         };
-        let mut rows = Vec::with_capacity(labels.len() * self.weights.columns());
-        for (row, label) in features.as_slice().chunks_exact(FEATURE_COUNT).zip(labels) {
-            rows.extend_from_slice(row);
-            rows.push(ngrams.logit(label));
-        }
-        rows
+        with_column(features, labels.iter().map(|label| ngrams.logit(label)))
     }
 
     /// Calibrated probabilities of rows made by [`Self::features`] (no check for empty labels:
