@@ -3,6 +3,7 @@
 //!
 //! Names with nothing to judge score [`UNJUDGED_SCORE`].
 
+use std::borrow::Cow;
 use std::path::Path;
 
 use chrono::{DateTime, Utc};
@@ -262,8 +263,8 @@ impl Model {
         for out in scores.chunks_mut(CHUNK_NAMES) {
             labels.clear();
             labels.extend(all.by_ref().take(out.len()));
-            let features = self.features(&extractor.extract_labels(&labels), &labels);
-            self.predict(&features, out);
+            let features = extractor.extract_labels(&labels);
+            self.predict(&self.features(&features, &labels), out);
             for (score, label) in out.iter_mut().zip(&labels) {
                 if label.is_empty() {
                     *score = UNJUDGED_SCORE;
@@ -275,11 +276,15 @@ impl Model {
 
     /// The rows the estimator reads: each label's feature vector (from `features`, one row per
     /// label), followed by the label n-gram logit when the model stacks one.
-    pub fn features(&self, features: &FeatureMatrix, labels: &[&str]) -> Vec<f64> {
-        let Some(ngrams) = &self.weights.label_ngrams else {
-            return features.as_slice().to_vec();
-        };
-        with_column(features, labels.iter().map(|label| ngrams.logit(label)))
+    /// Without n-grams they are the feature rows themselves, not a copy.
+    pub fn features<'a>(&self, features: &'a FeatureMatrix, labels: &[&str]) -> Cow<'a, [f64]> {
+        match &self.weights.label_ngrams {
+            None => Cow::Borrowed(features.as_slice()),
+            Some(ngrams) => Cow::Owned(with_column(
+                features,
+                labels.iter().map(|label| ngrams.logit(label)),
+            )),
+        }
     }
 
     /// Calibrated probabilities of rows made by [`Self::features`] (no check for empty labels:
