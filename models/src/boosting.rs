@@ -9,6 +9,10 @@
 //! tree to the log-loss gradients using per-bin sums of gradient and hessian, with the sibling
 //! histogram got by subtraction from the parent; leaves take the Newton step
 //! `-G / (H + l2)`, shrunk by the learning rate.
+//!
+//! With `oblivious` (the default) every level of a tree splits all its nodes on the one feature
+//! and bin whose gain, summed over the nodes, is largest, as `CatBoost` grows trees; prediction
+//! then reads each tree as a table ([`crate::trees`]).
 
 use serde::{Deserialize, Serialize};
 
@@ -38,22 +42,28 @@ pub struct BoostingParams {
     pub subsample: f64,
     /// Seeds the row subsampling.
     pub seed: u64,
+    /// Grow oblivious trees (one split per level, as `CatBoost` does): a row's leaf is then a
+    /// few independent comparisons, about four times cheaper per level than a walk through
+    /// nodes. Manifests from before this option are `false`.
+    #[serde(default)]
+    pub oblivious: bool,
 }
 
-/// The defaults trade a little accuracy for speed: on the built-in dataset (about 100,000 benign
-/// and 100,000 DGA names), 200 rounds of depth 6 reach a ROC AUC only 0.001 higher but cost 2.4
-/// times the node steps per name (1,200 instead of 500).
+/// The defaults: 200 oblivious trees of depth 6. On the built-in dataset they reach a higher ROC
+/// AUC than 100 ordinary trees of depth 5 (0.9958 against 0.9954, the same recall at FPR 1e-3)
+/// and predict 1.7 times as fast; 100 oblivious trees lose 1 to 6 points of recall.
 impl Default for BoostingParams {
     fn default() -> Self {
         Self {
-            rounds: 100,
+            rounds: 200,
             learning_rate: 0.2,
-            max_depth: 5,
+            max_depth: 6,
             min_samples_leaf: 20,
             l2: 1.0,
             max_bins: 255,
             subsample: 1.0,
             seed: 0,
+            oblivious: true,
         }
     }
 }
@@ -141,8 +151,12 @@ impl Classifier for BoostedTrees {
                 hess: &hess,
                 params,
             };
-            let histogram = grower.histogram(&rows);
-            grower.grow(&mut rows, histogram, 0, &mut trees.tree());
+            if params.oblivious {
+                grower.grow_oblivious(&mut rows, &mut trees.tree());
+            } else {
+                let histogram = grower.histogram(&rows);
+                grower.grow(&mut rows, histogram, 0, &mut trees.tree());
+            }
             let tree = trees.trees() - 1;
             trees.add_tree_values(tree, samples, &mut margin);
             steps.push(StepMetric {
@@ -300,13 +314,7 @@ impl Grower<'_> {
         depth: u32,
         out: &mut TreeBuilder<'_>,
     ) -> u32 {
-        let total = histogram[..BINS]
-            .iter()
-            .fold(BinSum::default(), |a, b| BinSum {
-                grad: a.grad + b.grad,
-                hess: a.hess + b.hess,
-                rows: a.rows + b.rows,
-            });
+        let total = node_total(&histogram);
         let split = (depth < self.params.max_depth)
             .then(|| self.best_split(&histogram, total))
             .flatten();
@@ -318,29 +326,132 @@ impl Grower<'_> {
         let bins = &self.binned.bins[split.feature * n..(split.feature + 1) * n];
         let left_len = partition(rows, |row| bins[row as usize] <= split.bin);
         let (left_rows, right_rows) = rows.split_at_mut(left_len);
-        // Build the smaller child's histogram; the larger one is the parent minus it.
-        let mut larger = histogram;
-        let smaller = if left_rows.len() <= right_rows.len() {
-            self.histogram(left_rows)
-        } else {
-            self.histogram(right_rows)
-        };
-        for (l, s) in larger.iter_mut().zip(&smaller) {
-            l.grad -= s.grad;
-            l.hess -= s.hess;
-            l.rows -= s.rows;
-        }
-        let (left_hist, right_hist) = if left_rows.len() <= right_rows.len() {
-            (smaller, larger)
-        } else {
-            (larger, smaller)
-        };
+        let (left_hist, right_hist) = self.child_histograms(histogram, left_rows, right_rows);
         let threshold = self.binned.edges[split.feature][usize::from(split.bin)];
         let node = out.split(split.feature, threshold);
         let left = self.grow(left_rows, left_hist, depth + 1, out);
         let right = self.grow(right_rows, right_hist, depth + 1, out);
         out.link(node, left, right);
         node
+    }
+
+    /// Grows an oblivious tree over `rows` (reordered in place): each level splits every node
+    /// on the one feature and bin with the largest gain summed over the nodes. A node too small
+    /// to split there by `min_samples_leaf` adds no gain, and its children may be empty (value
+    /// 0).
+    fn grow_oblivious(&self, rows: &mut [u32], out: &mut TreeBuilder<'_>) {
+        let n = self.binned.rows;
+        let mut nodes = vec![(0..rows.len(), self.histogram(rows))];
+        let mut levels: Vec<(usize, u8)> = Vec::new();
+        while levels.len() < self.params.max_depth as usize {
+            let mut gains = vec![0.0; self.binned.edges.len() * BINS];
+            for (_, histogram) in &nodes {
+                self.add_gains(histogram, &mut gains);
+            }
+            let Some((at, &gain)) = gains
+                .iter()
+                .enumerate()
+                .max_by(|a, b| a.1.total_cmp(b.1).then(b.0.cmp(&a.0)))
+            else {
+                break;
+            };
+            if gain <= 1e-9 {
+                break;
+            }
+            let (feature, bin) = (at / BINS, (at % BINS) as u8);
+            let bins = &self.binned.bins[feature * n..(feature + 1) * n];
+            let mut children = Vec::with_capacity(nodes.len() * 2);
+            for (range, histogram) in nodes {
+                let node_rows = &mut rows[range.clone()];
+                let left_len = partition(node_rows, |row| bins[row as usize] <= bin);
+                let (left_rows, right_rows) = node_rows.split_at(left_len);
+                let (left, right) = self.child_histograms(histogram, left_rows, right_rows);
+                children.push((range.start..range.start + left_len, left));
+                children.push((range.start + left_len..range.end, right));
+            }
+            nodes = children;
+            levels.push((feature, bin));
+        }
+        let values: Vec<f64> = nodes
+            .iter()
+            .map(|(_, histogram)| {
+                let total = node_total(histogram);
+                -self.params.learning_rate * total.grad / (total.hess + self.params.l2)
+            })
+            .collect();
+        self.emit_oblivious(&levels, &values, 0, out);
+    }
+
+    /// Adds the pre-order nodes of an oblivious tree below level `level`, whose leaves are
+    /// `values` (left to right); returns the subtree's root.
+    fn emit_oblivious(
+        &self,
+        levels: &[(usize, u8)],
+        values: &[f64],
+        level: usize,
+        out: &mut TreeBuilder<'_>,
+    ) -> u32 {
+        let Some(&(feature, bin)) = levels.get(level) else {
+            return out.leaf(values[0]);
+        };
+        let node = out.split(feature, self.binned.edges[feature][usize::from(bin)]);
+        let (left_values, right_values) = values.split_at(values.len() / 2);
+        let left = self.emit_oblivious(levels, left_values, level + 1, out);
+        let right = self.emit_oblivious(levels, right_values, level + 1, out);
+        out.link(node, left, right);
+        node
+    }
+
+    /// The histograms of a node's two children: the smaller one's counted, the larger one's
+    /// the parent's minus it.
+    fn child_histograms(
+        &self,
+        parent: Vec<BinSum>,
+        left_rows: &[u32],
+        right_rows: &[u32],
+    ) -> (Vec<BinSum>, Vec<BinSum>) {
+        let left_smaller = left_rows.len() <= right_rows.len();
+        let smaller = self.histogram(if left_smaller { left_rows } else { right_rows });
+        let mut larger = parent;
+        for (l, s) in larger.iter_mut().zip(&smaller) {
+            l.grad -= s.grad;
+            l.hess -= s.hess;
+            l.rows -= s.rows;
+        }
+        if left_smaller {
+            (smaller, larger)
+        } else {
+            (larger, smaller)
+        }
+    }
+
+    /// Adds the gain of every split (feature, bin) of one node to `gains`.
+    fn add_gains(&self, histogram: &[BinSum], gains: &mut [f64]) {
+        let l2 = self.params.l2;
+        let score = |g: f64, h: f64| g * g / (h + l2);
+        let total = node_total(histogram);
+        let parent = score(total.grad, total.hess);
+        let min_rows = self.params.min_samples_leaf;
+        for (feature, (sums, gains)) in histogram
+            .chunks_exact(BINS)
+            .zip(gains.chunks_exact_mut(BINS))
+            .enumerate()
+        {
+            let cuts = self.binned.edges[feature].len();
+            let mut left = BinSum::default();
+            for ((sum, gain), _) in sums.iter().zip(gains.iter_mut()).zip(0..cuts) {
+                left.grad += sum.grad;
+                left.hess += sum.hess;
+                left.rows += sum.rows;
+                if left.rows < min_rows || total.rows - left.rows < min_rows {
+                    continue;
+                }
+                *gain += 0.5
+                    * (score(left.grad, left.hess)
+                        + score(total.grad - left.grad, total.hess - left.hess)
+                        - parent);
+            }
+        }
     }
 
     fn best_split(&self, histogram: &[BinSum], total: BinSum) -> Option<Split> {
@@ -377,6 +488,17 @@ impl Grower<'_> {
     }
 }
 
+/// The sums over all bins of one feature: the node's totals.
+fn node_total(histogram: &[BinSum]) -> BinSum {
+    histogram[..BINS]
+        .iter()
+        .fold(BinSum::default(), |a, b| BinSum {
+            grad: a.grad + b.grad,
+            hess: a.hess + b.hess,
+            rows: a.rows + b.rows,
+        })
+}
+
 /// Moves the rows that satisfy `goes_left` to the front; returns how many there are.
 fn partition(rows: &mut [u32], goes_left: impl Fn(u32) -> bool) -> usize {
     let mut left = 0;
@@ -410,33 +532,67 @@ mod tests {
         let (values, labels) = xor_data();
         let samples = Samples::new(&values, 3).unwrap();
         let train = LabelledSamples::new(samples, &labels).unwrap();
-        let params = BoostingParams {
-            rounds: 30,
-            max_depth: 3,
-            ..BoostingParams::default()
-        };
-        let fitted = BoostedTrees::fit(&params, train, Some(train)).unwrap();
-        let scores = fitted.model.predict(samples);
-        let errors = scores
-            .iter()
-            .zip(&labels)
-            .filter(|(s, y)| (**s > 0.5) != **y)
-            .count();
-        assert!(errors < 20, "{errors} errors");
-        let losses: Vec<f64> = fitted
-            .steps
-            .iter()
-            .filter(|s| s.key == "train_log_loss")
-            .map(|s| s.value)
-            .collect();
-        assert_eq!(losses.len(), 30);
-        assert!(
-            losses.windows(2).all(|w| w[1] <= w[0] + 1e-12),
-            "{losses:?}"
-        );
-        assert_eq!(fitted.steps.len(), 60);
-        assert!(fitted.model.validate().is_ok());
-        assert_eq!(fitted.model.ensemble().trees(), 30);
+        for oblivious in [false, true] {
+            let params = BoostingParams {
+                rounds: 30,
+                max_depth: 3,
+                oblivious,
+                ..BoostingParams::default()
+            };
+            let fitted = BoostedTrees::fit(&params, train, Some(train)).unwrap();
+            let scores = fitted.model.predict(samples);
+            let errors = scores
+                .iter()
+                .zip(&labels)
+                .filter(|(s, y)| (**s > 0.5) != **y)
+                .count();
+            assert!(errors < 20, "{errors} errors, oblivious {oblivious}");
+            let losses: Vec<f64> = fitted
+                .steps
+                .iter()
+                .filter(|s| s.key == "train_log_loss")
+                .map(|s| s.value)
+                .collect();
+            assert_eq!(losses.len(), 30);
+            assert!(
+                losses.windows(2).all(|w| w[1] <= w[0] + 1e-12),
+                "{losses:?}"
+            );
+            assert_eq!(fitted.steps.len(), 60);
+            assert!(fitted.model.validate().is_ok());
+            assert_eq!(fitted.model.ensemble().trees(), 30);
+            assert_eq!(fitted.model.ensemble().is_oblivious(), oblivious);
+        }
+    }
+
+    #[test]
+    fn tables_and_node_walks_sum_the_same_leaves() {
+        let (values, labels) = xor_data();
+        let samples = Samples::new(&values, 3).unwrap();
+        let train = LabelledSamples::new(samples, &labels).unwrap();
+        // Ordinary trees predict through the node walk, oblivious ones through tables; both
+        // must agree with summing each tree's leaf.
+        for oblivious in [false, true] {
+            let params = BoostingParams {
+                rounds: 10,
+                max_depth: 4,
+                oblivious,
+                ..BoostingParams::default()
+            };
+            let model = BoostedTrees::fit(&params, train, None).unwrap().model;
+            let trees = model.ensemble();
+            let mut sums = vec![0.0; samples.rows()];
+            trees.add_sums(samples, &mut sums);
+            for (row, sum) in sums.iter().enumerate() {
+                let by_leaf: f64 = (0..trees.trees())
+                    .map(|tree| trees.leaf_value(trees.leaf_of(tree, samples.row(row))))
+                    .sum();
+                assert!(
+                    (sum - by_leaf).abs() < 1e-9,
+                    "row {row}: {sum} != {by_leaf}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -37,7 +37,7 @@ pub const MANIFEST_FILE: &str = "manifest.json";
 pub const WEIGHTS_FILE: &str = "model.bin";
 
 /// Names scored per chunk: bounds memory on large inputs and keeps the chunk's features in cache.
-const CHUNK_NAMES: usize = 4096;
+const CHUNK_NAMES: usize = 256;
 /// Weights files larger than this are refused before decoding.
 const MAX_WEIGHTS_BYTES: usize = 1 << 30;
 
@@ -264,7 +264,11 @@ impl Model {
             labels.clear();
             labels.extend(all.by_ref().take(out.len()));
             let features = extractor.extract_labels(&labels);
-            self.predict(&self.features(&features, &labels), out);
+            let rows = self.features(&features, &labels);
+            // Finite by construction: extracted features and n-gram logits of finite weights.
+            let samples = Samples::finite(&rows, self.weights.columns());
+            self.weights.estimator.predict_into(samples, out);
+            self.manifest.calibration.apply_all(out);
             for (score, label) in out.iter_mut().zip(&labels) {
                 if label.is_empty() {
                     *score = UNJUDGED_SCORE;

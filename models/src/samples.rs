@@ -31,6 +31,18 @@ impl<'a> Samples<'a> {
         Ok(Self { values, cols })
     }
 
+    /// A view of rows the caller made finite by construction (no scan).
+    ///
+    /// # Panics
+    /// If `values` do not make rows of `cols`.
+    pub(crate) fn finite(values: &'a [f64], cols: usize) -> Self {
+        assert!(
+            cols > 0 && values.len().is_multiple_of(cols),
+            "rows of {cols} values"
+        );
+        Self { values, cols }
+    }
+
     /// A view of a feature matrix (its values are finite by construction).
     pub fn of(matrix: &'a FeatureMatrix) -> Self {
         Self {

@@ -6,6 +6,12 @@
 //! lockstep, which lets the CPU overlap their node loads, and a block of rows passes through one
 //! tree before the next, which keeps the tree in cache. This is several times faster than
 //! walking each row through every tree with branches (the usual layout, and smartcore's).
+//!
+//! Ensembles of oblivious trees (every node of a level splits alike) are also kept, from their
+//! first prediction, as [`ObliviousTables`]: a row's leaf is then the bits of `depth`
+//! independent comparisons, which a block of rows makes together in vector instructions.
+
+use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 
@@ -15,6 +21,10 @@ use crate::samples::Samples;
 const BLOCK_ROWS: usize = 256;
 /// Rows walking one tree in lockstep.
 const LANES: usize = 8;
+/// Rows per block of oblivious prediction (their features, column by column, stay in cache).
+const OBLIVIOUS_BLOCK_ROWS: usize = 64;
+/// Deepest oblivious tree kept as a table (it has `2^depth` leaves).
+const OBLIVIOUS_MAX_DEPTH: u32 = 16;
 
 /// One node: a split (`x[feature] <= value` goes left) or a leaf (both children are the node
 /// itself; `value` is the leaf's value).
@@ -27,13 +37,26 @@ pub struct Node {
 }
 
 /// Trees in one flat array; see the module documentation.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct TreeEnsemble {
     nodes: Vec<Node>,
     roots: Vec<u32>,
     /// Steps from the root to the deepest leaf, per tree.
     depths: Vec<u32>,
     features: usize,
+    /// The trees as tables if all are oblivious; made on first prediction.
+    #[serde(skip)]
+    oblivious: OnceLock<Option<ObliviousTables>>,
+}
+
+/// Equal trees; the oblivious tables are made from them and do not count.
+impl PartialEq for TreeEnsemble {
+    fn eq(&self, other: &Self) -> bool {
+        self.nodes == other.nodes
+            && self.roots == other.roots
+            && self.depths == other.depths
+            && self.features == other.features
+    }
 }
 
 /// Builds one tree into an ensemble, in pre-order; the tree is complete when the builder drops.
@@ -90,6 +113,7 @@ impl TreeEnsemble {
 
     /// Starts a tree; its first node added becomes its root.
     pub fn tree(&mut self) -> TreeBuilder<'_> {
+        self.oblivious = OnceLock::new();
         self.roots.push(self.nodes.len() as u32);
         TreeBuilder { ensemble: self }
     }
@@ -193,11 +217,28 @@ impl TreeEnsemble {
         at
     }
 
+    /// The value of node `leaf` (an index [`Self::leaf_of`] returned).
+    ///
+    /// # Panics
+    /// If there is no such node.
+    pub fn leaf_value(&self, leaf: usize) -> f64 {
+        self.nodes[leaf].value
+    }
+
+    /// Whether every tree is oblivious (each level splits on one feature and threshold), so
+    /// prediction reads tables instead of walking nodes.
+    pub fn is_oblivious(&self) -> bool {
+        self.oblivious
+            .get_or_init(|| ObliviousTables::new(self))
+            .is_some()
+    }
+
     /// Replaces the value of leaf `leaf` (an index [`Self::leaf_of`] returned).
     ///
     /// # Panics
     /// If there is no such node.
     pub fn set_leaf_value(&mut self, leaf: usize, value: f64) {
+        self.oblivious = OnceLock::new();
         self.nodes[leaf].value = value;
     }
 
@@ -208,6 +249,11 @@ impl TreeEnsemble {
     /// [`Self::features`]; callers check the shape once per batch.
     pub fn add_sums(&self, samples: Samples<'_>, out: &mut [f64]) {
         assert!(samples.cols() >= self.features && out.len() >= samples.rows());
+        let oblivious = self.oblivious.get_or_init(|| ObliviousTables::new(self));
+        if let Some(tables) = oblivious {
+            tables.add_sums(samples, &mut out[..samples.rows()]);
+            return;
+        }
         for (block, sums) in out[..samples.rows()].chunks_mut(BLOCK_ROWS).enumerate() {
             let first = block * BLOCK_ROWS;
             for tree in 0..self.roots.len() {
@@ -248,6 +294,102 @@ impl TreeEnsemble {
         }
         for (sum, &node) in sums.iter_mut().zip(&at) {
             *sum += self.nodes[node].value;
+        }
+    }
+}
+
+/// An ensemble of oblivious trees as tables: per tree, the (feature, threshold) of each level
+/// and the `2^depth` leaf values, indexed by the comparisons' bits, root first.
+#[derive(Debug, Clone, PartialEq)]
+struct ObliviousTables {
+    trees: Vec<ObliviousTree>,
+    /// The levels of every tree, tree after tree.
+    levels: Vec<(usize, f64)>,
+    /// The leaves of every tree, tree after tree, left to right.
+    leaves: Vec<f64>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct ObliviousTree {
+    depth: usize,
+    /// Where its levels and its leaves start.
+    levels: usize,
+    leaves: usize,
+}
+
+impl ObliviousTables {
+    /// The tables of `ensemble`, or `None` if one of its trees is not oblivious (or too deep).
+    fn new(ensemble: &TreeEnsemble) -> Option<Self> {
+        let mut tables = Self {
+            trees: Vec::with_capacity(ensemble.roots.len()),
+            levels: Vec::new(),
+            leaves: Vec::new(),
+        };
+        for (&root, &depth) in ensemble.roots.iter().zip(&ensemble.depths) {
+            if depth > OBLIVIOUS_MAX_DEPTH {
+                return None;
+            }
+            let tree = ObliviousTree {
+                depth: depth as usize,
+                levels: tables.levels.len(),
+                leaves: tables.leaves.len(),
+            };
+            let mut level = vec![root as usize];
+            for _ in 0..depth {
+                let first = ensemble.nodes[level[0]];
+                let mut next = Vec::with_capacity(level.len() * 2);
+                for &at in &level {
+                    let node = &ensemble.nodes[at];
+                    let [left, right] = node.children.map(|c| c as usize);
+                    let alike = node.feature == first.feature
+                        && node.value.to_bits() == first.value.to_bits();
+                    if left == at || !alike {
+                        return None;
+                    }
+                    next.extend([left, right]);
+                }
+                tables.levels.push((first.feature as usize, first.value));
+                level = next;
+            }
+            tables
+                .leaves
+                .extend(level.iter().map(|&at| ensemble.nodes[at].value));
+            tables.trees.push(tree);
+        }
+        Some(tables)
+    }
+
+    /// Adds each row's sum over all trees to `out` (one slot per row).
+    fn add_sums(&self, samples: Samples<'_>, out: &mut [f64]) {
+        let cols = samples.cols();
+        let mut columns = vec![0.0; cols * OBLIVIOUS_BLOCK_ROWS];
+        for (block, sums) in out.chunks_mut(OBLIVIOUS_BLOCK_ROWS).enumerate() {
+            let rows = sums.len();
+            for at in 0..rows {
+                let row = samples.row(block * OBLIVIOUS_BLOCK_ROWS + at);
+                for (feature, &value) in row.iter().enumerate() {
+                    columns[feature * OBLIVIOUS_BLOCK_ROWS + at] = value;
+                }
+            }
+            for tree in &self.trees {
+                let levels = &self.levels[tree.levels..tree.levels + tree.depth];
+                let leaves = &self.leaves[tree.leaves..tree.leaves + (1 << tree.depth)];
+                // Eight rows at a time through all levels, their leaf indices in registers; rows
+                // past the end of the block hold stale values and are not added.
+                for (group, sums) in sums.chunks_mut(LANES).enumerate() {
+                    let mut leaf = [0u64; LANES];
+                    for &(feature, threshold) in levels {
+                        let column =
+                            &columns[feature * OBLIVIOUS_BLOCK_ROWS + group * LANES..][..LANES];
+                        for (leaf, &value) in leaf.iter_mut().zip(column) {
+                            *leaf = 2 * *leaf + u64::from(value > threshold);
+                        }
+                    }
+                    for (sum, &leaf) in sums.iter_mut().zip(&leaf) {
+                        *sum += leaves[leaf as usize];
+                    }
+                }
+            }
         }
     }
 }

@@ -273,7 +273,7 @@ mod tests {
         else {
             panic!("not gradient boosting");
         };
-        assert_eq!((p.rounds, p.seed, p.max_depth), (40, 7, 5));
+        assert_eq!((p.rounds, p.seed, p.max_depth), (40, 7, 6));
         for (json, says) in [
             (r#"{"round": 40}"#, "unknown field"),
             (r#"{"seed": 1}"#, "--seed"),
