@@ -266,9 +266,7 @@ impl Model {
             let features = extractor.extract_labels(&labels);
             let rows = self.features(&features, &labels);
             // Finite by construction: extracted features and n-gram logits of finite weights.
-            let samples = Samples::finite(&rows, self.weights.columns());
-            self.weights.estimator.predict_into(samples, out);
-            self.manifest.calibration.apply_all(out);
+            self.predict_samples(Samples::finite(&rows, self.weights.columns()), out);
             for (score, label) in out.iter_mut().zip(&labels) {
                 if label.is_empty() {
                     *score = UNJUDGED_SCORE;
@@ -299,6 +297,11 @@ impl Model {
     pub fn predict(&self, rows: &[f64], out: &mut [f32]) {
         let samples = Samples::new(rows, self.weights.columns())
             .unwrap_or_else(|err| panic!("rows for prediction: {err}"));
+        self.predict_samples(samples, out);
+    }
+
+    /// The estimator's scores of `samples`, calibrated, into `out`.
+    fn predict_samples(&self, samples: Samples<'_>, out: &mut [f32]) {
         self.weights.estimator.predict_into(samples, out);
         self.manifest.calibration.apply_all(out);
     }

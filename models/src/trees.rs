@@ -228,9 +228,14 @@ impl TreeEnsemble {
     /// Whether every tree is oblivious (each level splits on one feature and threshold), so
     /// prediction reads tables instead of walking nodes.
     pub fn is_oblivious(&self) -> bool {
+        self.oblivious_tables().is_some()
+    }
+
+    /// The trees as tables, made on first use, if all are oblivious.
+    fn oblivious_tables(&self) -> Option<&ObliviousTables> {
         self.oblivious
             .get_or_init(|| ObliviousTables::new(self))
-            .is_some()
+            .as_ref()
     }
 
     /// Replaces the value of leaf `leaf` (an index [`Self::leaf_of`] returned).
@@ -249,8 +254,7 @@ impl TreeEnsemble {
     /// [`Self::features`]; callers check the shape once per batch.
     pub fn add_sums(&self, samples: Samples<'_>, out: &mut [f64]) {
         assert!(samples.cols() >= self.features && out.len() >= samples.rows());
-        let oblivious = self.oblivious.get_or_init(|| ObliviousTables::new(self));
-        if let Some(tables) = oblivious {
+        if let Some(tables) = self.oblivious_tables() {
             tables.add_sums(samples, &mut out[..samples.rows()]);
             return;
         }
