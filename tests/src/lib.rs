@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::Mutex;
+use std::sync::OnceLock;
 
 /// The workspace root.
 pub fn workspace_root() -> PathBuf {
@@ -18,29 +18,55 @@ pub fn shared_dir() -> PathBuf {
         .map_or_else(|| workspace_root().join("../shared"), PathBuf::from)
 }
 
-/// Builds (once per test process) and returns the path of a workspace binary, so the tests run
-/// the same executable a user would.
+/// Builds (once per test process) the workspace's binaries and returns the path of one, so the
+/// tests run the same executable a user would.
+///
+/// The build selects what `cargo test --workspace --all-targets` selects (tests included), so
+/// the dependencies resolve to the same features as the test build and are not compiled again:
+/// only the binaries themselves are. Building one package alone would unify fewer features
+/// (`serde_json`, `hyper`, `itertools`, ...) and rebuild most of the dependency tree. The price:
+/// the first run of one test alone (`cargo test --workspace --test cli_dga`) builds every test
+/// target.
 ///
 /// # Panics
 /// When the build fails: the test cannot run without its binary.
-pub fn binary(package: &str, name: &str) -> PathBuf {
-    static BUILT: Mutex<Vec<String>> = Mutex::new(Vec::new());
-    let mut built = BUILT
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
-    if !built.iter().any(|b| b == name) {
+pub fn binary(name: &str) -> PathBuf {
+    static BUILT: OnceLock<bool> = OnceLock::new();
+    let built = *BUILT.get_or_init(|| {
         let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-        let status = Command::new(cargo)
-            .args(["build", "--quiet", "-p", package, "--bin", name])
+        let mut command = Command::new(cargo);
+        for (variable, _) in std::env::vars_os() {
+            if variable.to_str().is_some_and(set_by_cargo_for_this_test) {
+                command.env_remove(variable);
+            }
+        }
+        command
+            .args(["build", "--quiet", "--workspace", "--bins", "--tests"])
             .current_dir(workspace_root())
             .status()
-            .expect("cargo runs");
-        assert!(status.success(), "building {name} failed");
-        built.push(name.to_owned());
-    }
+            .expect("cargo runs")
+            .success()
+    });
+    assert!(built, "building the workspace's binaries failed");
     let target = std::env::var_os("CARGO_TARGET_DIR")
         .map_or_else(|| workspace_root().join("target"), PathBuf::from);
     target.join("debug").join(name)
+}
+
+/// Variables cargo sets for the test process, not for itself. Build scripts watch some of them
+/// (ring's: `CARGO_PKG_NAME`, `CARGO_MANIFEST_DIR`), so a build that inherits them reruns those
+/// scripts and recompiles everything above them (TLS, `object_store`, `DataFusion`).
+fn set_by_cargo_for_this_test(variable: &str) -> bool {
+    variable.starts_with("CARGO_PKG_")
+        || variable.starts_with("CARGO_MANIFEST_")
+        || matches!(
+            variable,
+            "CARGO_CRATE_NAME"
+                | "CARGO_BIN_NAME"
+                | "CARGO_PRIMARY_PACKAGE"
+                | "CARGO_TARGET_TMPDIR"
+                | "OUT_DIR"
+        )
 }
 
 /// A free TCP port on 127.0.0.1 (the port is released again, so a server started right after
@@ -229,7 +255,7 @@ impl Drop for ServerProcess {
 /// # Panics
 /// When the binary cannot be started.
 pub fn dnshunt(home: &Path, args: &[&str]) -> std::process::Output {
-    Command::new(binary("dnshunt-cli", "dnshunt"))
+    Command::new(binary("dnshunt"))
         .arg("--home")
         .arg(home)
         .args(args)

@@ -6,7 +6,7 @@ use dnshunt_e2e::{binary, shared_dir};
 
 fn score(args: &[&str]) -> Vec<(String, f64, String)> {
     let home = tempfile::tempdir().unwrap();
-    let output = Command::new(binary("dnshunt-cli", "dnshunt"))
+    let output = Command::new(binary("dnshunt"))
         .arg("--home")
         .arg(home.path())
         .args(["dga", "score"])

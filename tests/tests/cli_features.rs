@@ -6,7 +6,7 @@ use std::process::{Command, Output, Stdio};
 use dnshunt_e2e::{binary, shared_dir};
 
 fn dnshunt(args: &[&str], stdin: &[u8]) -> Output {
-    let mut child = Command::new(binary("dnshunt-cli", "dnshunt"))
+    let mut child = Command::new(binary("dnshunt"))
         .args(args)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())

@@ -16,7 +16,7 @@ fn feed(file: &str) -> String {
 }
 
 fn dnshunt(home: &Path, args: &[&str], stdin: &[u8]) -> Output {
-    let mut child = Command::new(binary("dnshunt-cli", "dnshunt"))
+    let mut child = Command::new(binary("dnshunt"))
         .arg("--home")
         .arg(home)
         .args(args)

@@ -97,7 +97,7 @@ fn answer(mut stream: &TcpStream, line: &str, headers: &[(&str, String)], body: 
 }
 
 fn dnshunt(home: &Path, args: &[&str]) -> Output {
-    let mut command = Command::new(binary("dnshunt-cli", "dnshunt"));
+    let mut command = Command::new(binary("dnshunt"));
     // A proxy from the environment must not carry the requests off 127.0.0.1.
     for proxy in [
         "http_proxy",

@@ -13,7 +13,7 @@ use proptest::test_runner::{Config, TestRunner};
 
 fn serve(home: &Path, extra: &[&str], envs: &[(&str, &str)]) -> ServerProcess {
     let port = free_port();
-    let mut command = Command::new(binary("dnshunt-serve", "dnshunt-serve"));
+    let mut command = Command::new(binary("dnshunt-serve"));
     command
         .arg("--home")
         .arg(home)
@@ -166,7 +166,7 @@ fn bearer_tokens_guard_everything_but_health() {
 }
 
 fn train(home: &Path, args: &[&str]) {
-    let output = Command::new(binary("dnshunt-train", "dnshunt-train"))
+    let output = Command::new(binary("dnshunt-train"))
         .arg("--home")
         .arg(home)
         .args(args)

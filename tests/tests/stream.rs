@@ -52,7 +52,7 @@ fn land_logs(dir: &Path, seed: u64, files: usize) -> usize {
 }
 
 fn stream_command(home: &Path, source: &Path, extra: &[&str]) -> Command {
-    let mut command = Command::new(binary("dnshunt-cli", "dnshunt"));
+    let mut command = Command::new(binary("dnshunt"));
     command
         .arg("--home")
         .arg(home)
@@ -255,7 +255,7 @@ fn delta_events_source_judges_committed_rows_once_across_crashes() {
         }
     };
     let stream = |home: &Path| {
-        let mut command = Command::new(binary("dnshunt-cli", "dnshunt"));
+        let mut command = Command::new(binary("dnshunt"));
         command
             .arg("--home")
             .arg(home)

@@ -6,7 +6,7 @@ use std::process::{Command, Output};
 use dnshunt_e2e::{binary, shared_dir};
 
 fn train(home: &Path, args: &[&str]) -> Output {
-    Command::new(binary("dnshunt-train", "dnshunt-train"))
+    Command::new(binary("dnshunt-train"))
         .arg("--home")
         .arg(home)
         .args(args)

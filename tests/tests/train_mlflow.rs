@@ -126,7 +126,7 @@ impl Drop for MlflowServer {
 }
 
 fn train(home: &Path, args: &[&str]) -> Output {
-    Command::new(binary("dnshunt-train", "dnshunt-train"))
+    Command::new(binary("dnshunt-train"))
         .arg("--home")
         .arg(home)
         .args(args)

@@ -106,7 +106,7 @@ fn dnstwist_output(brands: &[&str]) -> Generated {
 }
 
 fn our_output() -> Generated {
-    let output = Command::new(binary("dnshunt-cli", "dnshunt"))
+    let output = Command::new(binary("dnshunt"))
         .args(["typo", "permute"])
         .args(BRANDS)
         .args(["--fuzzers", &FUZZERS.join(","), "--format", "json"])

@@ -8,10 +8,7 @@ use std::process::{Command, Output};
 use dnshunt_e2e::{binary, shared_dir};
 
 fn dnshunt(args: &[&str]) -> Output {
-    Command::new(binary("dnshunt-cli", "dnshunt"))
-        .args(args)
-        .output()
-        .unwrap()
+    Command::new(binary("dnshunt")).args(args).output().unwrap()
 }
 
 fn write(dir: &Path, name: &str, text: &str) -> String {
