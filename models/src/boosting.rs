@@ -286,7 +286,6 @@ struct Grower<'a> {
 struct Split {
     feature: usize,
     bin: u8,
-    gain: f64,
 }
 
 impl Grower<'_> {
@@ -316,7 +315,11 @@ impl Grower<'_> {
     ) -> u32 {
         let total = node_total(&histogram);
         let split = (depth < self.params.max_depth)
-            .then(|| self.best_split(&histogram, total))
+            .then(|| {
+                let mut gains = self.no_gains();
+                self.add_gains(&histogram, &mut gains);
+                best_split(&gains)
+            })
             .flatten();
         let Some(split) = split else {
             let value = -self.params.learning_rate * total.grad / (total.hess + self.params.l2);
@@ -344,21 +347,13 @@ impl Grower<'_> {
         let mut nodes = vec![(0..rows.len(), self.histogram(rows))];
         let mut levels: Vec<(usize, u8)> = Vec::new();
         while levels.len() < self.params.max_depth as usize {
-            let mut gains = vec![0.0; self.binned.edges.len() * BINS];
+            let mut gains = self.no_gains();
             for (_, histogram) in &nodes {
                 self.add_gains(histogram, &mut gains);
             }
-            let Some((at, &gain)) = gains
-                .iter()
-                .enumerate()
-                .max_by(|a, b| a.1.total_cmp(b.1).then(b.0.cmp(&a.0)))
-            else {
+            let Some(Split { feature, bin }) = best_split(&gains) else {
                 break;
             };
-            if gain <= 1e-9 {
-                break;
-            }
-            let (feature, bin) = (at / BINS, (at % BINS) as u8);
             let bins = &self.binned.bins[feature * n..(feature + 1) * n];
             let mut children = Vec::with_capacity(nodes.len() * 2);
             for (range, histogram) in nodes {
@@ -425,7 +420,8 @@ impl Grower<'_> {
         }
     }
 
-    /// Adds the gain of every split (feature, bin) of one node to `gains`.
+    /// Adds the gain of every split (feature, bin) of one node to `gains`; a split that leaves
+    /// fewer than `min_samples_leaf` rows on a side adds nothing.
     fn add_gains(&self, histogram: &[BinSum], gains: &mut [f64]) {
         let l2 = self.params.l2;
         let score = |g: f64, h: f64| g * g / (h + l2);
@@ -454,38 +450,24 @@ impl Grower<'_> {
         }
     }
 
-    fn best_split(&self, histogram: &[BinSum], total: BinSum) -> Option<Split> {
-        let l2 = self.params.l2;
-        let score = |g: f64, h: f64| g * g / (h + l2);
-        let parent = score(total.grad, total.hess);
-        let min_rows = self.params.min_samples_leaf;
-        let mut best: Option<Split> = None;
-        for (feature, sums) in histogram.chunks_exact(BINS).enumerate() {
-            let cuts = self.binned.edges[feature].len();
-            let mut left = BinSum::default();
-            for (bin, sum) in sums.iter().enumerate().take(cuts) {
-                left.grad += sum.grad;
-                left.hess += sum.hess;
-                left.rows += sum.rows;
-                let right_rows = total.rows - left.rows;
-                if left.rows < min_rows || right_rows < min_rows {
-                    continue;
-                }
-                let gain = 0.5
-                    * (score(left.grad, left.hess)
-                        + score(total.grad - left.grad, total.hess - left.hess)
-                        - parent);
-                if gain > 1e-9 && best.as_ref().is_none_or(|b| gain > b.gain) {
-                    best = Some(Split {
-                        feature,
-                        bin: bin as u8,
-                        gain,
-                    });
-                }
-            }
-        }
-        best
+    /// A gain of zero for every split (feature, bin), for [`Self::add_gains`].
+    fn no_gains(&self) -> Vec<f64> {
+        vec![0.0; self.binned.edges.len() * BINS]
     }
+}
+
+/// The split with the largest gain (the first one on a tie), if it gains anything at all.
+fn best_split(gains: &[f64]) -> Option<Split> {
+    let mut best: Option<(usize, f64)> = None;
+    for (at, &gain) in gains.iter().enumerate() {
+        if gain > 1e-9 && best.is_none_or(|(_, top)| gain > top) {
+            best = Some((at, gain));
+        }
+    }
+    best.map(|(at, _)| Split {
+        feature: at / BINS,
+        bin: (at % BINS) as u8,
+    })
 }
 
 /// The sums over all bins of one feature: the node's totals.
