@@ -2,7 +2,7 @@
 //! with exactly the tables of a run that never crashed; `dnshunt ingest` writing at the same
 //! time must leave both writers' rows, once each; SIGTERM stops it cleanly.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -49,6 +49,14 @@ fn land_logs(dir: &Path, seed: u64, files: usize) -> usize {
     hostile.extend_from_slice(b"\nnot\ta\tzeek\tline\n\xff\xfe<script>\n");
     std::fs::write(dir.join(format!("dns.{seed}.zz-broken.log")), hostile).unwrap();
     rows.len() + 3
+}
+
+/// [`land_logs`] into a new folder `logs` of `dir`.
+fn logs_in(dir: &Path, seed: u64, files: usize) -> PathBuf {
+    let logs = dir.join("logs");
+    std::fs::create_dir(&logs).unwrap();
+    land_logs(&logs, seed, files);
+    logs
 }
 
 fn stream_command(home: &Path, source: &Path, extra: &[&str]) -> Command {
@@ -241,11 +249,7 @@ fn ingest_while_streaming_keeps_both_writers_rows_once() {
         4,
         "the three rotated logs and the broken one"
     );
-    let findings = count("SELECT count(*) AS n FROM findings");
-    assert_eq!(
-        findings,
-        count("SELECT count(DISTINCT finding_id) AS n FROM findings")
-    );
+    rows_with_unique(&home, "findings", "finding_id");
 }
 
 /// `dnshunt stream --source delta:events` on a lake that `dnshunt ingest` filled: one Parquet
@@ -255,9 +259,7 @@ fn ingest_while_streaming_keeps_both_writers_rows_once() {
 #[test]
 fn delta_events_source_judges_committed_rows_once_across_crashes() {
     let dir = tempfile::tempdir().unwrap();
-    let logs = dir.path().join("logs");
-    std::fs::create_dir(&logs).unwrap();
-    land_logs(&logs, 11, 3);
+    let logs = logs_in(dir.path(), 11, 3);
     // Two event dates, so one ingest commit adds two files.
     let seed_test = dnshunt_e2e::shared_dir().join("seed-data/dns_test_1.json");
     let fill = |home: &Path| {
@@ -348,4 +350,54 @@ fn delta_events_source_judges_committed_rows_once_across_crashes() {
         findings.len() > expected[0].len(),
         "the new DGA name is judged: {log}"
     );
+}
+
+/// Two `dnshunt detect` runs and a stream judging the same rows at the same time: each finding
+/// and each first sighting is added once, whoever finds it first.
+#[test]
+fn detect_and_stream_at_once_add_each_finding_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let logs = logs_in(dir.path(), 5, 2);
+    let home = dir.path().join("home");
+    let run = dnshunt(&home, &["ingest", logs.to_str().unwrap()]);
+    assert_eq!(run.status.code(), Some(1), "{}", stderr(&run));
+
+    let spawn = |args: &[&str]| {
+        Command::new(binary("dnshunt"))
+            .arg("--home")
+            .arg(&home)
+            .args(args)
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let runs = vec![
+        spawn(&["detect"]),
+        spawn(&[
+            "stream",
+            "--source",
+            "delta:events",
+            "--from-start",
+            "--once",
+        ]),
+        spawn(&["detect"]),
+    ];
+    for run in runs {
+        let run = run.wait_with_output().unwrap();
+        assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    }
+
+    let findings = rows_with_unique(&home, "findings", "finding_id");
+    assert!(findings > 0, "the planted threats give findings");
+    rows_with_unique(&home, "domain_sightings", "registered_domain");
+}
+
+/// The number of rows of `table`, after checking that no two share `key`.
+fn rows_with_unique(home: &Path, table: &str, key: &str) -> i64 {
+    let count = |query: String| sql_rows(home, &query)[0]["n"].as_i64().unwrap();
+    let rows = count(format!("SELECT count(*) AS n FROM {table}"));
+    let keys = count(format!("SELECT count(DISTINCT {key}) AS n FROM {table}"));
+    assert_eq!(rows, keys, "{table} has rows with the same {key}");
+    rows
 }

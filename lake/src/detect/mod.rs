@@ -9,6 +9,10 @@
 //!
 //! Retro-hunt: when the loaded feeds changed since the last run, intel matching covers the whole
 //! history, not only the events after `--since`.
+//!
+//! Runs over one lake take turns ([`take_turn`]): a run reads what earlier ones added (findings,
+//! first sightings) before adding its own, so a `detect` during a stream would otherwise add the
+//! same rows twice.
 
 pub mod columns;
 pub mod combine;
@@ -80,13 +84,14 @@ pub fn detect(
     functions: &Functions,
     options: &DetectOptions,
 ) -> Result<DetectReport, LakeError> {
+    if !tables::exists(&table_dir(home, "events")) {
+        return Err(LakeError::Config(format!(
+            "{}: no events table; run `dnshunt ingest` first",
+            table_dir(home, "events").display()
+        )));
+    }
+    let _turn = take_turn(home)?;
     runtime()?.block_on(async {
-        if !tables::exists(&table_dir(home, "events")) {
-            return Err(LakeError::Config(format!(
-                "{}: no events table; run `dnshunt ingest` first",
-                table_dir(home, "events").display()
-            )));
-        }
         let ctx = crate::sql::context(home).await?;
         functions.register(&ctx);
         let found = find(&ctx, home, functions, options, Scope::Lake).await?;
@@ -132,6 +137,7 @@ pub fn detect_batch(
     let Some(first_time) = earliest_event(&events)? else {
         return Ok(Vec::new());
     };
+    let _turn = take_turn(home)?;
     runtime()?.block_on(async {
         let mut findings_table =
             tables::open_or_create(home, FINDINGS, findings_schema(), None).await?;
@@ -189,6 +195,24 @@ pub fn detect_batch(
         .await?;
         Ok(fresh)
     })
+}
+
+/// Waits until no other detection run holds the lake of `home`, then holds it until the returned
+/// file is dropped (or the process dies: the lock is the kernel's, on an open file).
+fn take_turn(home: &Path) -> Result<std::fs::File, LakeError> {
+    let path = home.join("lake").join("detect.lock");
+    let io_error = |source| LakeError::Io {
+        path: path.display().to_string(),
+        source,
+    };
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(io_error)?;
+    file.lock().map_err(io_error)?;
+    Ok(file)
 }
 
 const MINUTE_MICROS: i64 = 60_000_000;
