@@ -142,6 +142,7 @@ fn main() {
             name: "bench".to_owned(),
             read: ReadOptions::default(),
             batch_bytes: 8 << 20,
+            unfinished: false,
         },
     )
     .expect("opening the stream");

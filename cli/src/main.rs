@@ -4,6 +4,7 @@ mod commands;
 mod input;
 mod output;
 mod report;
+mod visible;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -73,9 +74,19 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(code) => code,
+        // The reader went away (`dnshunt typo permute ... | head`): nothing is wrong, stop quietly.
+        Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
             eprintln!("dnshunt: {err:#}");
             ExitCode::from(2)
         }
     }
+}
+
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+    })
 }

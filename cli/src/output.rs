@@ -29,7 +29,8 @@ impl Value {
             Self::Bool(b) => b.to_string(),
             Self::Number(n) if format == Format::Table && n.fract() != 0.0 => format!("{n:.3}"),
             Self::Number(n) => n.to_string(),
-            Self::Text(text) => text.clone(),
+            // Names and reasons come from logs and feeds: never raw to a terminal.
+            Self::Text(text) => crate::visible::visible(text),
         }
     }
 
@@ -127,5 +128,28 @@ fn csv_field(text: &str) -> String {
         format!("\"{}\"", text.replace('"', "\"\""))
     } else {
         text.to_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_from_logs_reaches_a_terminal_escaped() {
+        let mut table = Table::new(vec!["query"]);
+        table.push(vec![Value::Text("a\u{1b}]0;pwned\u{7}b".to_owned())]);
+        let render = |format| {
+            let mut out = Vec::new();
+            table.write(&mut out, format).unwrap();
+            String::from_utf8(out).unwrap()
+        };
+        assert_eq!(render(Format::Table), "query\na\\u{1b}]0;pwned\\u{7}b\n");
+        assert_eq!(render(Format::Csv), "query\na\\u{1b}]0;pwned\\u{7}b\n");
+        // JSON escapes control characters itself.
+        assert_eq!(
+            render(Format::Json),
+            "{\"query\":\"a\\u001b]0;pwned\\u0007b\"}\n"
+        );
     }
 }

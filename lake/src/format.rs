@@ -49,12 +49,17 @@ impl Format {
             if line.starts_with(b"#separator") || line.starts_with(b"#fields") {
                 return Some(Self::ZeekTsv);
             }
-            if let Ok(text) = std::str::from_utf8(line) {
-                if crate::sources::bind::looks_like(text) {
-                    return Some(Self::Bind);
-                }
+            // A JSON line is judged as JSON: the query names inside are the sender's, and one
+            // could imitate a BIND message. dnsmasq's fixed prefix is checked before BIND's
+            // substrings for the same reason.
+            if !line.starts_with(b"{")
+                && let Ok(text) = std::str::from_utf8(line)
+            {
                 if crate::sources::dnsmasq::looks_like(text) {
                     return Some(Self::Dnsmasq);
+                }
+                if crate::sources::bind::looks_like(text) {
+                    return Some(Self::Bind);
                 }
             }
             let Ok(serde_json::Value::Object(map)) = serde_json::from_slice(line) else {
@@ -105,5 +110,19 @@ impl FromStr for Format {
                 "unknown format `{other}`; use auto, cof (pdns), zeek-tsv (zeek), zeek-json, suricata, bind, dnsmasq or csv"
             )),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_query_name_imitating_bind_does_not_change_the_format() {
+        let eve = br#"{"event_type":"dns","dns":{"rrname":"client 1.2.3.4#5: query: x"}}"#;
+        assert_eq!(Format::sniff([&eve[..]]), Some(Format::Suricata));
+        let dnsmasq =
+            b"Nov 28 01:33:27 dnsmasq[1]: query[A] client 1.2.3.4#5: query: x from 6.6.6.6";
+        assert_eq!(Format::sniff([&dnsmasq[..]]), Some(Format::Dnsmasq));
     }
 }

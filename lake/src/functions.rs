@@ -26,6 +26,8 @@ use dnshunt_intel::IntelIndex;
 use dnshunt_models::Model;
 use dnshunt_typosquat::LookalikeIndex;
 
+use crate::detect::signals::intel_signals;
+
 /// What the SQL functions score with.
 #[derive(Clone, Default)]
 pub struct Functions {
@@ -134,32 +136,13 @@ impl Functions {
 
         let intel = self.intel.clone();
         ctx.register_udf(udf("intel_match", DataType::Utf8, move |names| {
-            // Matches come ordered by row, then strongest kind first: keep each row's first.
-            let mut first: Vec<Option<dnshunt_intel::Match>> = vec![None; names.len()];
-            for found in intel.match_names(names.batch()) {
-                first[found.query].get_or_insert(found);
-            }
             let mut out = StringBuilder::new();
-            for found in first {
-                out.append_option(found.and_then(|m| describe(&intel, &m)));
+            for signal in intel_signals(&intel, names.batch()) {
+                out.append_option(signal.map(|s| s.text));
             }
             Ok(Arc::new(out.finish()))
         }));
     }
-}
-
-/// `kind feed indicator [family, tags]`, e.g. `cross-suffix urlhaus asdklgb.ga [AgentTesla]`.
-fn describe(intel: &IntelIndex, found: &dnshunt_intel::Match) -> Option<String> {
-    let indicator = intel.indicator(found.indicator)?;
-    let mut labels: Vec<&str> = indicator.family.iter().map(String::as_str).collect();
-    labels.extend(indicator.tags.iter().map(String::as_str));
-    labels.dedup();
-    Some(crate::detect::signals::describe(
-        found.kind,
-        &indicator.feed,
-        &indicator.indicator,
-        &labels,
-    ))
 }
 
 fn no_model() -> DataFusionError {

@@ -35,6 +35,12 @@ pub enum FileOutcome {
         /// The path the ledger recorded for the same content.
         ledger_path: String,
     },
+    /// Not read: its format could not be told from its first lines. Nothing of it was written
+    /// and the ledger does not hold it, so it can be ingested again with a format given.
+    Unrecognised {
+        /// The file.
+        path: PathBuf,
+    },
 }
 
 /// What an ingest did, file by file.
@@ -48,7 +54,7 @@ impl IngestReport {
     fn ingested(&self) -> impl Iterator<Item = &FileReport> {
         self.files.iter().filter_map(|f| match f {
             FileOutcome::Ingested(report) => Some(report),
-            FileOutcome::AlreadyIngested { .. } => None,
+            FileOutcome::AlreadyIngested { .. } | FileOutcome::Unrecognised { .. } => None,
         })
     }
     /// Records read now: always `events() + quarantined()`.
@@ -124,7 +130,15 @@ pub fn ingest(
             path: &file,
             bytes: size,
         });
-        let read = lake.ingest_file(&rt, &file, &hash, options, progress)?;
+        // Format guessing looks at the first lines before anything is written, so a file it
+        // cannot place leaves nothing behind, and the files after it are still read.
+        let read = match lake.ingest_file(&rt, &file, &hash, options, progress) {
+            Err(LakeError::UnknownFormat { .. }) => {
+                report.files.push(FileOutcome::Unrecognised { path: file });
+                continue;
+            }
+            read => read?,
+        };
         lake.record(&rt, &file, size, &hash, &read)?;
         report.files.push(FileOutcome::Ingested(read));
     }

@@ -135,7 +135,8 @@ pub(crate) fn collect_files(path: &Path, out: &mut Vec<PathBuf>) -> Result<(), L
 /// Lines looked at by `--format auto`.
 const SNIFF_LINES: usize = 50;
 
-fn sniff(path: &Path, max_line_bytes: usize) -> Result<Format, LakeError> {
+/// The format of `path` from its first lines; `None` when it holds no line but blank ones.
+fn sniff(path: &Path, max_line_bytes: usize) -> Result<Option<Format>, LakeError> {
     let mut lines = Lines::new(
         lines::open(path).map_err(|e| io_error(path, e))?,
         max_line_bytes,
@@ -149,9 +150,15 @@ fn sniff(path: &Path, max_line_bytes: usize) -> Result<Format, LakeError> {
             Ok(None) | Err(_) => break,
         }
     }
-    Format::sniff(head.iter().map(Vec::as_slice)).ok_or_else(|| LakeError::UnknownFormat {
-        path: path.display().to_string(),
-    })
+    if head.iter().all(|line| line.trim_ascii().is_empty()) {
+        return Ok(None);
+    }
+    match Format::sniff(head.iter().map(Vec::as_slice)) {
+        Some(format) => Ok(Some(format)),
+        None => Err(LakeError::UnknownFormat {
+            path: path.display().to_string(),
+        }),
+    }
 }
 
 /// The year the file was last written: syslog stamps (dnsmasq) have no year of their own.
@@ -170,7 +177,20 @@ pub(crate) fn read_file(
     sink: &mut dyn FnMut(Chunk) -> Result<(), LakeError>,
 ) -> Result<FileReport, LakeError> {
     let format = match options.format {
-        Format::Auto => sniff(path, options.max_line_bytes)?,
+        Format::Auto => match sniff(path, options.max_line_bytes)? {
+            Some(format) => format,
+            // An empty log (just rotated, say) has no records to read.
+            None => {
+                return Ok(FileReport {
+                    path: path.to_path_buf(),
+                    format: Format::Auto,
+                    records_read: 0,
+                    events: 0,
+                    quarantined: 0,
+                    skipped_lines: 0,
+                });
+            }
+        },
         format => format,
     };
     let Some(mut source) = sources::for_format(format, modified_year(path), &options.csv) else {

@@ -98,6 +98,18 @@ fn seed_detect_reports_the_dga_host_with_its_intel_lead_and_the_lookalike() {
     );
     assert_eq!(evidence["typosquat"]["fuzzer"], "addition");
 
+    // SQL's `intel_match` tells the same story as the finding, tags gathered from every row
+    // URLhaus holds for the host.
+    let matched = sql_rows(
+        home,
+        "select intel_match('ns1.asdklgb.cf') as lead, intel_match('google.com') as clean",
+    );
+    assert_eq!(
+        matched[0]["lead"], dga["intel"],
+        "the SQL function and the finding disagree"
+    );
+    assert!(matched[0]["clean"].is_null(), "{matched:?}");
+
     // Running again adds nothing: finding ids are deterministic.
     let again = dnshunt(home, &["detect", "--brands", brands.to_str().unwrap()]);
     assert!(again.status.success(), "{}", stderr(&again));

@@ -53,6 +53,31 @@ fn seed_events_ingest_once_and_answer_sql_with_dga_labels() {
     assert!(text.contains("\nevents,1000,"), "{text}");
     assert!(text.contains("\nquarantine,0,"), "{text}");
     assert!(text.contains("\ningest_ledger,1,"), "{text}");
+
+    // CSV has no lists: `answers` comes out as its JSON text, quoted.
+    let csv = dnshunt(
+        home.path(),
+        &[
+            "sql",
+            "--format",
+            "csv",
+            "select query, answers from events where cardinality(answers) > 1 order by query limit 1",
+        ],
+    );
+    assert!(csv.status.success(), "{}", stderr(&csv));
+    let text = stdout(&csv);
+    let (header, row) = text.trim_end().split_once('\n').unwrap();
+    assert_eq!(header, "query,answers");
+    let (_, quoted) = row.split_once(',').unwrap();
+    let answers: Vec<String> = serde_json::from_str(
+        &quoted
+            .strip_prefix('"')
+            .and_then(|q| q.strip_suffix('"'))
+            .unwrap()
+            .replace("\"\"", "\""),
+    )
+    .unwrap();
+    assert!(answers.len() > 1, "{text}");
 }
 
 #[test]
@@ -152,4 +177,109 @@ fn real_sensor_logs_keep_every_record() {
             .to_string()
             .contains("2001:1890:1112:1::20")
     );
+}
+
+/// Passive DNS `count` is the sender's number: a negative one is quarantined, and counts that
+/// add up past `i64::MAX` neither wrap negative nor crash `detect` (a tunnel of two windows on
+/// one day, and one name seen twice, each row claiming `i64::MAX` queries).
+#[test]
+fn hostile_counts_are_quarantined_or_saturate() {
+    let home = tempfile::tempdir().unwrap();
+    let home = home.path();
+    let record = |name: String, time: i64, count: i64| {
+        format!(
+            "{{\"rrname\":\"{name}\",\"rrtype\":\"TXT\",\"rdata\":[\"x\"],\
+             \"time_first\":{time},\"time_last\":{time},\"count\":{count}}}\n"
+        )
+    };
+    let mut lines = String::new();
+    for window in 0..2_i64 {
+        for i in 0..30_i64 {
+            // Distinct 30-character subdomains of mixed letters and digits.
+            let label: String = (0..30)
+                .map(|k| {
+                    let v = (i * 31 + k * 7 + window * 13) % 36;
+                    char::from_digit(u32::try_from(v).unwrap(), 36).unwrap()
+                })
+                .collect();
+            let count = if i == 0 { i64::MAX } else { 1 };
+            lines += &record(
+                format!("{label}.tunnel-example.com."),
+                1_699_990_000 + window * 3_600 + i,
+                count,
+            );
+        }
+    }
+    for _ in 0..2 {
+        lines += &record("qxvzkjwplrtmbn.com.".into(), 1_700_000_000, i64::MAX);
+    }
+    lines += &record("zzkqpwxjvbrt.net.".into(), 1_700_000_000, -5);
+    let file = home.join("hostile.ndjson");
+    std::fs::create_dir_all(home).unwrap();
+    std::fs::write(&file, lines).unwrap();
+
+    let ingest = dnshunt(home, &["ingest", "--format", "cof", file.to_str().unwrap()]);
+    assert_eq!(ingest.status.code(), Some(1), "{}", stderr(&ingest));
+    let reasons = sql_rows(home, "select reason from quarantine");
+    assert_eq!(
+        reasons,
+        [serde_json::json!({"reason": "field `count` is negative: -5"})]
+    );
+
+    let detect = dnshunt(home, &["detect"]);
+    assert!(detect.status.success(), "{}", stderr(&detect));
+    let counts = sql_rows(
+        home,
+        "select detector, count from findings where query like '%tunnel-example.com' \
+         or query = 'qxvzkjwplrtmbn.com' order by detector",
+    );
+    let by_detector: Vec<(&str, i64)> = counts
+        .iter()
+        .map(|r| {
+            (
+                r["detector"].as_str().unwrap(),
+                r["count"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    assert!(
+        by_detector.contains(&("dns_tunnel", i64::MAX)),
+        "{counts:?}"
+    );
+    assert!(by_detector.iter().all(|&(_, n)| n > 0), "{counts:?}");
+}
+
+/// A file whose format cannot be told is named and left unread, not recorded, and the files
+/// after it are still read; an empty file is simply empty.
+#[test]
+fn an_unrecognised_file_does_not_stop_the_folder() {
+    let home = tempfile::tempdir().unwrap();
+    let logs = home.path().join("logs");
+    std::fs::create_dir(&logs).unwrap();
+    let cof = "{\"rrname\":\"www.example.com\",\"rrtype\":\"A\",\"rdata\":[\"192.0.2.1\"],\
+               \"time_first\":1700000000,\"time_last\":1700000100,\"count\":3}\n";
+    std::fs::write(logs.join("a.ndjson"), cof).unwrap();
+    std::fs::write(logs.join("b.log"), "the resolver started\nall is well\n").unwrap();
+    std::fs::write(logs.join("c.log"), "").unwrap();
+    std::fs::write(logs.join("d.ndjson"), cof.replace("www.", "mail.")).unwrap();
+
+    let run = dnshunt(home.path(), &["ingest", logs.to_str().unwrap()]);
+    assert_eq!(run.status.code(), Some(1), "{}", stderr(&run));
+    let text = stdout(&run);
+    assert!(
+        text.contains("b.log: not read: cannot tell its log format"),
+        "{text}"
+    );
+    assert!(text.contains("c.log (auto): 0 read"), "{text}");
+    assert!(text.contains("1 files not read"), "{text}");
+    assert_eq!(count(home.path(), "events"), 2);
+
+    // Not in the ledger: given a format, it is read (into quarantine: these are not COF).
+    let b = logs.join("b.log");
+    let again = dnshunt(
+        home.path(),
+        &["ingest", "--format", "cof", b.to_str().unwrap()],
+    );
+    assert_eq!(again.status.code(), Some(1), "{}", stderr(&again));
+    assert_eq!(count(home.path(), "quarantine"), 2);
 }

@@ -1,6 +1,7 @@
 //! `dnshunt stream` against real processes: killed with SIGKILL at random points it must end
 //! with exactly the tables of a run that never crashed; `dnshunt ingest` writing at the same
-//! time must leave both writers' rows, once each; SIGTERM stops it cleanly.
+//! time must leave both writers' rows, once each; `dnshunt detect` judging the same rows at the
+//! same time must not add a finding twice; SIGTERM stops it cleanly.
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};

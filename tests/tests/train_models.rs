@@ -95,6 +95,19 @@ fn fit_register_promote_eval_compare_round_trip() {
     assert!(page.contains("necurs") && page.contains("dict-pair"));
 }
 
+/// A new home has no registry: `eval` judges the model `dnshunt` scores with, the built-in one.
+#[test]
+fn eval_on_a_new_home_uses_the_builtin_model() {
+    let home = tempfile::tempdir().unwrap();
+    let seed_list = shared_dir().join("seed-data/dga_domains_header.txt");
+    let data = format!("seed={}", seed_list.display());
+    let evaluated = stdout(&train(home.path(), &["eval", "--data", &data]));
+    assert!(evaluated.contains("model builtin"), "{evaluated}");
+    assert!(evaluated.contains("family_recall/seed"), "{evaluated}");
+    let named = stdout(&train(home.path(), &["eval", "--model", "builtin"]));
+    assert!(named.contains("roc_auc"), "{named}");
+}
+
 #[test]
 fn a_model_from_another_feature_schema_is_refused() {
     let home = tempfile::tempdir().unwrap();

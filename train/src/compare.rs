@@ -8,9 +8,9 @@ use anyhow::{Context, Result, bail};
 use dnshunt_datasets::builder::UserSource;
 use dnshunt_datasets::dga::{Style, family};
 use dnshunt_datasets::labelled::Label;
+use dnshunt_models::builtin::resolve;
 use dnshunt_models::evaluate::{Evaluation, LabelledNames, evaluate};
 use dnshunt_models::model::Model;
-use dnshunt_models::registry::Registry;
 use dnshunt_models::runs::{ARTEFACTS_DIR, MODEL_ARTEFACT, RunStore};
 
 use crate::fit::print_evaluation;
@@ -19,7 +19,8 @@ use crate::report::{ModelSummary, render};
 /// `eval` flags.
 #[derive(clap::Args)]
 pub struct EvalArgs {
-    /// The model: `dga@ALIAS`, `dga/VERSION` or `dga` (the latest).
+    /// The model: `dga@ALIAS`, `dga/VERSION`, `dga` (the latest), a run id or `builtin`. With
+    /// nothing registered yet, the default alias means the built-in model.
     #[arg(long, default_value = "dga@champion")]
     pub model: String,
     /// Labelled data: a CSV of `domain,label[,family]`, or `NAME=FILE` for a list of one DGA
@@ -31,7 +32,7 @@ pub struct EvalArgs {
 /// `compare` flags.
 #[derive(clap::Args)]
 pub struct CompareArgs {
-    /// Versions (`dga/3`, `dga@champion`) or run ids.
+    /// Versions (`dga/3`, `dga@champion`), run ids or `builtin`.
     #[arg(required = true)]
     pub models: Vec<String>,
     /// Where to write the HTML report.
@@ -39,18 +40,17 @@ pub struct CompareArgs {
     pub out: PathBuf,
 }
 
-/// A model and what to call it: a registry spec or a run id.
+/// A model and what to call it: a run id, a registry spec or `builtin` (as `dnshunt` resolves
+/// them, so an unset alias on an empty registry is the built-in model).
 fn load(home: &Path, what: &str) -> Result<(Model, String)> {
     let run_dir = RunStore::open(home).run_dir(what);
     let run_model = run_dir.join(ARTEFACTS_DIR).join(MODEL_ARTEFACT);
     if run_model.is_dir() {
         return Ok((Model::read(&run_model)?, format!("run {what}")));
     }
-    let (model, version) = Registry::open(home)
-        .load(what)
-        .with_context(|| format!("`{what}` is neither a run id nor a registered version"))?;
-    let name = what.split(['@', '/']).next().unwrap_or(what);
-    Ok((model, format!("{name}/{version}")))
+    resolve(home, what).with_context(|| {
+        format!("`{what}` is neither a run id, a registered version nor `builtin`")
+    })
 }
 
 fn labelled_data(specs: &[String]) -> Result<LabelledNames> {

@@ -115,9 +115,9 @@ pub fn findings_table(findings: &[Finding], top: usize) -> Table {
             Value::Text(f.detector.clone()),
             Value::Number(f.score),
             Value::Text(dnshunt_lake::detect::combine::iso_time(f.event_time)),
-            Value::Text(printable(f.client_ip.as_deref().unwrap_or("-"))),
-            Value::Text(printable(&f.query)),
-            Value::Text(printable(&f.reason)),
+            Value::Text(f.client_ip.clone().unwrap_or_else(|| "-".to_owned())),
+            Value::Text(f.query.clone()),
+            Value::Text(f.reason.clone()),
         ]);
     }
     table
@@ -126,19 +126,6 @@ pub fn findings_table(findings: &[Finding], top: usize) -> Table {
 /// `1 name`, `2 names`.
 fn plural(n: usize, noun: &str) -> String {
     format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
-}
-
-/// Control characters (terminal escapes among them) shown as `\u{..}`, never sent raw.
-fn printable(text: &str) -> String {
-    text.chars()
-        .map(|c| {
-            if c.is_control() {
-                c.escape_unicode().to_string()
-            } else {
-                c.to_string()
-            }
-        })
-        .collect()
 }
 
 /// `--since` as microseconds since the epoch.
@@ -186,6 +173,5 @@ mod tests {
                 .to_string()
                 .contains("RFC 3339")
         );
-        assert_eq!(printable("a\u{1b}[31mb"), "a\\u{1b}[31mb");
     }
 }

@@ -53,18 +53,35 @@ pub fn run(args: &Args, home: &Path) -> Result<ExitCode> {
     let mut out = std::io::stdout().lock();
     for file in &report.files {
         match file {
-            FileOutcome::Ingested(file) => writeln!(
-                out,
-                "{} ({}): {} read = {} events + {} quarantined",
-                file.path.display(),
-                file.format,
-                file.records_read,
-                file.events,
-                file.quarantined
-            )?,
+            FileOutcome::Ingested(file) => {
+                write!(
+                    out,
+                    "{} ({}): {} read = {} events + {} quarantined",
+                    file.path.display(),
+                    file.format,
+                    file.records_read,
+                    file.events,
+                    file.quarantined
+                )?;
+                if file.skipped_lines > 0 {
+                    // dnsmasq replies, BIND notices: lines of the log that hold no query.
+                    write!(
+                        out,
+                        "; {} lines without a query skipped",
+                        file.skipped_lines
+                    )?;
+                }
+                writeln!(out)?;
+            }
             FileOutcome::AlreadyIngested { path, ledger_path } => writeln!(
                 out,
                 "{}: already ingested (same content as {ledger_path}), nothing added",
+                path.display()
+            )?,
+            FileOutcome::Unrecognised { path } => writeln!(
+                out,
+                "{}: not read: cannot tell its log format from its first lines; ingest it \
+                 with --format (cof, zeek-tsv, zeek-json, suricata, bind, dnsmasq, csv)",
                 path.display()
             )?,
         }
@@ -76,12 +93,22 @@ pub fn run(args: &Args, home: &Path) -> Result<ExitCode> {
         report.events(),
         report.quarantined()
     )?;
+    let unread = report
+        .files
+        .iter()
+        .filter(|f| matches!(f, FileOutcome::Unrecognised { .. }))
+        .count();
+    if unread > 0 {
+        writeln!(out, "{unread} files not read (above)")?;
+    }
     if report.quarantined() > 0 {
         writeln!(
             out,
             "see why: dnshunt sql \"select file, line, reason from quarantine\""
         )?;
-        // Done, but some input was quarantined (ARCHITECTURE.md exit codes).
+    }
+    if report.quarantined() > 0 || unread > 0 {
+        // Done, but some input was quarantined or left unread (ARCHITECTURE.md exit codes).
         return Ok(ExitCode::from(1));
     }
     Ok(ExitCode::SUCCESS)

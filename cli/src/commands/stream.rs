@@ -81,6 +81,7 @@ pub fn run(args: &Args, home: &Path) -> Result<ExitCode> {
                 ..ReadOptions::default()
             },
             batch_bytes: args.batch_bytes,
+            unfinished: args.once,
         },
     )?;
     let mut alerts: Box<dyn Write> = match &args.alerts {

@@ -11,7 +11,6 @@
 
 pub mod charts;
 pub mod data;
-pub mod text;
 pub mod view;
 
 use anyhow::{Context, Result};
@@ -20,6 +19,8 @@ use dnshunt_lake::detect::combine::iso_time;
 use minijinja::{AutoEscape, Environment, UndefinedBehavior, context};
 
 use data::{EventSummary, ScoreHistogram};
+
+use crate::visible::visible;
 
 const TEMPLATE: &str = include_str!("report.html");
 
@@ -75,9 +76,9 @@ pub fn render(report: &Report) -> Result<String> {
             above => report.scores.above,
             threshold => format!("{:.3}", report.scores.threshold),
             scores_svg,
-            lake => text::visible(&report.lake),
-            model_version => text::visible(&report.model_version),
-            generated => text::visible(&report.generated),
+            lake => visible(&report.lake),
+            model_version => visible(&report.model_version),
+            generated => visible(&report.generated),
             version => env!("CARGO_PKG_VERSION"),
         })
         .context("rendering the report")?;

@@ -9,7 +9,7 @@ use dnshunt_lake::detect::combine::iso_time;
 use dnshunt_lake::{Finding, Severity};
 use serde::Serialize;
 
-use super::text::{evidence, visible};
+use crate::visible::{evidence, visible};
 
 /// What the report shows for a missing value.
 const NONE: &str = "–";

@@ -42,6 +42,16 @@ pub fn floats(batch: &RecordBatch, name: &str) -> Result<Vec<f64>, LakeError> {
         .collect())
 }
 
+/// How queries of a group are summed in SQL: as `DOUBLE`, because the `count` of passive DNS is
+/// the sender's number and an `Int64` sum of hostile counts would silently wrap negative.
+pub const QUERIES_SUM: &str = "sum(CAST(coalesce(count, 1) AS DOUBLE))";
+
+/// A [`QUERIES_SUM`] column as integers, saturating at `i64::MAX`.
+pub fn query_counts(batch: &RecordBatch, name: &str) -> Result<Vec<i64>, LakeError> {
+    // `as` saturates; NaN cannot come from summing finite counts.
+    Ok(floats(batch, name)?.into_iter().map(|q| q as i64).collect())
+}
+
 /// A timestamp column as microseconds since the epoch; NULL reads as 0.
 pub fn micros(batch: &RecordBatch, name: &str) -> Result<Vec<i64>, LakeError> {
     let c = column(

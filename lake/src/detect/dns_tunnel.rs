@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 
 use serde_json::json;
 
+use crate::detect::columns;
 use crate::detect::combine::{MICROS_PER_DAY, iso_time};
 use crate::detect::config::TunnelConfig;
 use crate::detect::finding::{Finding, Severity, finding_id};
@@ -43,7 +44,7 @@ pub fn query(config: &TunnelConfig, filter: &str) -> String {
            SELECT client_ip, registered_domain, subdomain, \
              date_bin(INTERVAL '{} minutes', event_time, TIMESTAMP '1970-01-01T00:00:00Z') AS window_start, \
              min(event_time) AS first_time, max(event_time) AS last_time, \
-             sum(coalesce(count, 1)) AS queries, \
+             {} AS queries, \
              sum(CASE WHEN qtype IN ('TXT', 'NULL', 'CNAME') THEN 1 ELSE 0 END) AS txt_rows, \
              count(*) AS row_count \
            FROM events \
@@ -58,6 +59,7 @@ pub fn query(config: &TunnelConfig, filter: &str) -> String {
          GROUP BY client_ip, registered_domain, window_start \
          HAVING count(*) >= {}",
         config.window_minutes.max(1),
+        columns::QUERIES_SUM,
         config.min_distinct_subdomains
     )
 }
@@ -124,7 +126,7 @@ pub fn findings(windows: &[Window], config: &TunnelConfig) -> Vec<Finding> {
         });
         day.first = day.first.min(w.first_time);
         day.last = day.last.max(w.last_time);
-        day.queries += w.queries;
+        day.queries = day.queries.saturating_add(w.queries);
         day.windows += 1;
         // The strongest window speaks for the day.
         if distinct > day.distinct {

@@ -483,10 +483,11 @@ pub fn query_groups_sql(table: &str, since: Option<i64>) -> String {
     format!(
         "SELECT client_ip, query, registered_domain, \
            min(event_time) AS first_time, max(event_time) AS last_time, \
-           sum(coalesce(count, 1)) AS queries, \
+           {} AS queries, \
            max(CASE WHEN rcode = 'NOERROR' OR cardinality(answers) > 0 THEN 1 ELSE 0 END) AS resolved \
          FROM {table} WHERE is_valid_name {} \
          GROUP BY client_ip, query, registered_domain, event_date",
+        columns::QUERIES_SUM,
         since_filter(since)
     )
 }
@@ -505,7 +506,7 @@ async fn query_groups(
         let domains = columns::strings(&batch, "registered_domain")?;
         let first = columns::micros(&batch, "first_time")?;
         let last = columns::micros(&batch, "last_time")?;
-        let counts = columns::integers(&batch, "queries")?;
+        let counts = columns::query_counts(&batch, "queries")?;
         let resolved = columns::integers(&batch, "resolved")?;
         for row in 0..batch.num_rows() {
             groups.push(QueryGroup {
@@ -537,7 +538,7 @@ async fn tunnel_windows(
         let domains = columns::strings(&batch, "registered_domain")?;
         let first = columns::micros(&batch, "first_time")?;
         let last = columns::micros(&batch, "last_time")?;
-        let queries = columns::integers(&batch, "queries")?;
+        let queries = columns::query_counts(&batch, "queries")?;
         let shares = columns::floats(&batch, "txt_share")?;
         let subdomains = columns::string_lists(&batch, "subdomains")?;
         for (row, mut subs) in subdomains.into_iter().enumerate() {

@@ -3,8 +3,8 @@
 
 use std::net::IpAddr;
 
-use dnshunt_features::normalize;
-use dnshunt_intel::{Indicator, Match, MatchKind};
+use dnshunt_features::{NormalizedBatch, normalize};
+use dnshunt_intel::{Indicator, IntelIndex, Match, MatchKind};
 
 use crate::detect::config::DetectConfig;
 use crate::functions::Functions;
@@ -168,20 +168,28 @@ pub fn name_signals(
         }
     }
     if config.intel.enabled {
-        let intel = functions.intel();
-        // Matches come by row, strongest first: keep each row's first, and gather the family and
-        // tags of other rows of the feed for the same indicator (URLhaus lists a host once per URL).
-        for found in intel.match_names(&batch) {
-            let Some(indicator) = intel.indicator(found.indicator) else {
-                continue;
-            };
-            match &mut out[found.query].intel {
-                Some(kept) if kept.kind == found.kind && kept.indicator == indicator.indicator => {
-                    kept.merge(indicator);
-                }
-                Some(_) => {}
-                slot @ None => *slot = Some(IntelSignal::new(&found, indicator, None)),
+        for (slot, intel) in out.iter_mut().zip(intel_signals(functions.intel(), &batch)) {
+            slot.intel = intel;
+        }
+    }
+    out
+}
+
+/// Each name's strongest intel match, with the family and tags of every row the feed holds for
+/// the same indicator (`URLhaus` lists a host once per URL, not always with its tags).
+pub fn intel_signals(intel: &IntelIndex, batch: &NormalizedBatch) -> Vec<Option<IntelSignal>> {
+    let mut out: Vec<Option<IntelSignal>> = vec![None; batch.len()];
+    // Matches come by row, strongest first: keep each row's first.
+    for found in intel.match_names(batch) {
+        let Some(indicator) = intel.indicator(found.indicator) else {
+            continue;
+        };
+        match &mut out[found.query] {
+            Some(kept) if kept.kind == found.kind && kept.indicator == indicator.indicator => {
+                kept.merge(indicator);
             }
+            Some(_) => {}
+            slot @ None => *slot = Some(IntelSignal::new(&found, indicator, None)),
         }
     }
     out
@@ -218,7 +226,7 @@ pub fn add_answer_hits(
 }
 
 /// `kind feed indicator [labels]`, as SQL's `intel_match` writes a match.
-pub(crate) fn describe(kind: MatchKind, feed: &str, indicator: &str, labels: &[&str]) -> String {
+fn describe(kind: MatchKind, feed: &str, indicator: &str, labels: &[&str]) -> String {
     let text = format!("{} {feed} {indicator}", kind.as_str());
     if labels.is_empty() {
         text

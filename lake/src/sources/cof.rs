@@ -78,12 +78,20 @@ fn record_event(record: &Object) -> Result<Event, String> {
         event_time,
         first_seen: first,
         last_seen: last,
-        count: json::opt_i64(record, "count")?,
+        count: count(json::opt_i64(record, "count")?)?,
         query_raw: rrname.as_bytes().to_vec(),
         qtype: json::opt_text(record, "rrtype")?,
         answers: json::string_list(record, "rdata")?,
         ..Event::default()
     })
+}
+
+/// A record's `count`: how often the sensor saw it, so never negative.
+fn count(count: Option<i64>) -> Result<Option<i64>, String> {
+    match count {
+        Some(n) if n < 0 => Err(format!("field `count` is negative: {n}")),
+        _ => Ok(count),
+    }
 }
 
 /// A plain COF record read straight into typed fields, without a `serde_json::Value` tree:
@@ -109,7 +117,7 @@ impl FlatRecord<'_> {
     /// The event of `line` when it is a plain record of well-typed fields.
     fn event(line: &str) -> Option<Event> {
         let record: FlatRecord<'_> = serde_json::from_str(line).ok()?;
-        if record.obj.is_some() || record.cond.is_some() {
+        if record.obj.is_some() || record.cond.is_some() || count(record.count).is_err() {
             return None;
         }
         // Wire times win over zone-file times, as in `time_pair`.
@@ -261,5 +269,10 @@ mod tests {
             panic!()
         };
         assert!(reason.contains("time_first"), "{reason}");
+        let Parsed::Reject(reason) = Cof.parse(r#"{"rrname":"a.b","time_first":1,"count":-7}"#)
+        else {
+            panic!()
+        };
+        assert_eq!(reason, "field `count` is negative: -7");
     }
 }

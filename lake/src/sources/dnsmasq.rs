@@ -28,11 +28,9 @@ impl Source for Dnsmasq {
         let Some((stamp, message)) = split_syslog(line) else {
             return Parsed::reject("not a dnsmasq syslog line (`Mon dd HH:MM:SS dnsmasq[pid]: …`)");
         };
-        // `log-queries=extra` prefixes `<serial> <client>/<port> `, `=proto` adds `UDP `/`TCP `.
-        let Some(at) = message.find("query[") else {
+        let Some(question) = question(message) else {
             return Parsed::Skip;
         };
-        let question = &message[at + "query[".len()..];
         let Some((qtype, rest)) = question.split_once("] ") else {
             return Parsed::reject("`query[` without its closing `] `");
         };
@@ -53,6 +51,28 @@ impl Source for Dnsmasq {
             ..Event::default()
         }))
     }
+}
+
+/// What follows `query[` when the message is a query, after what `log-queries=extra` puts before
+/// it (`<serial> <client>/<port> `, and `UDP `/`TCP ` with `=proto`). Only the start of the
+/// message counts: a `reply` or `forwarded` line logs a name, and a name may hold `query[`.
+fn question(message: &str) -> Option<&str> {
+    let mut rest = message;
+    for _ in 0..3 {
+        if let Some(question) = rest.strip_prefix("query[") {
+            return Some(question);
+        }
+        let (token, after) = rest.split_once(' ')?;
+        let prefix = (!token.is_empty() && token.bytes().all(|b| b.is_ascii_digit()))
+            || token.contains('/')
+            || token == "UDP"
+            || token == "TCP";
+        if !prefix {
+            return None;
+        }
+        rest = after;
+    }
+    rest.strip_prefix("query[")
 }
 
 /// `Nov 28 01:33:25 dnsmasq[31106]: message` into the stamp and the message.
@@ -105,5 +125,23 @@ mod tests {
         };
         assert_eq!(e.query_raw, b"with space.example.com");
         assert!(matches!(p.parse("garbage"), Parsed::Reject(_)));
+    }
+
+    #[test]
+    fn a_name_holding_query_does_not_make_a_reply_a_query() {
+        let mut p = Dnsmasq { year: 2026 };
+        for line in [
+            "Nov 28 01:33:27 dnsmasq[1]: reply query[A] framed.org from 10.9.9.9 is NXDOMAIN",
+            "Nov 28 01:33:27 dnsmasq[1]: forwarded query[A] framed.org from 10.9.9.9 to 127.0.0.1",
+            "Nov 28 01:33:27 dnsmasq[1]: 7 10.0.0.1/5353 reply query[A] x from 10.9.9.9 is 1.2.3.4",
+        ] {
+            assert_eq!(p.parse(line), Parsed::Skip, "{line}");
+        }
+        let Parsed::Event(e) =
+            p.parse("Nov 28 01:33:27 dnsmasq[1]: 17 192.0.2.10/53412 UDP query[A] a.example from 192.0.2.10")
+        else {
+            panic!()
+        };
+        assert_eq!(e.query_raw, b"a.example");
     }
 }

@@ -88,6 +88,10 @@ pub struct StreamOptions {
     /// About how many bytes one batch reads at most: of log (folder source) or of Parquet
     /// (`events` source).
     pub batch_bytes: usize,
+    /// Read what is still being written as it is: a last line without its newline, a gzip
+    /// file without its trailer (for a run that stops at the end, `--once`). Otherwise they
+    /// wait to be finished.
+    pub unfinished: bool,
 }
 
 /// What one batch did.
@@ -245,6 +249,7 @@ impl Stream {
             dir,
             self.options.batch_bytes,
             self.options.read.format,
+            self.options.unfinished,
         )
     }
 

@@ -140,11 +140,15 @@ pub struct Planned {
 
 /// Plans the batch after `last` over the files under `dir`: new bytes of each file in name
 /// order, whole lines only, at most about `budget` bytes. `None` when nothing is new.
+///
+/// A last line without its newline, and a gzip file without its trailer, are still being
+/// written and wait, unless `unfinished` says to read them as they are (`--once`).
 pub fn next(
     last: &Plan,
     dir: &Path,
     budget: usize,
     format: Format,
+    unfinished: bool,
 ) -> Result<Option<(Plan, Vec<Planned>)>, LakeError> {
     let mut files = Vec::new();
     crate::read::collect_files(dir, &mut files)?;
@@ -181,6 +185,10 @@ pub fn next(
             continue;
         }
         let range = if is_gzip(&path)? {
+            // Read whole, once: what is added to it later is not read (see docs/detection.md).
+            if state.format.is_some() || !(unfinished || gzip_complete(&path)) {
+                continue;
+            }
             let range = Range {
                 path: path.clone(),
                 format: format.as_str().to_owned(),
@@ -208,7 +216,8 @@ pub fn next(
                 // The batch is full: this file's next line goes in the next batch.
                 None if !reached_end => break,
                 // The last line is still being written.
-                None => continue,
+                None if !unfinished => continue,
+                None => bytes.len(),
             };
             let mut bytes = bytes;
             bytes.truncate(cut);
@@ -269,6 +278,14 @@ fn is_gzip(path: &Path) -> Result<bool, LakeError> {
     Ok(n == 2 && magic == [0x1f, 0x8b])
 }
 
+/// Whether a gzip file decompresses to its end: one still being written does not.
+fn gzip_complete(path: &Path) -> bool {
+    std::fs::File::open(path).is_ok_and(|file| {
+        let mut members = flate2::read::MultiGzDecoder::new(std::io::BufReader::new(file));
+        std::io::copy(&mut members, &mut std::io::sink()).is_ok()
+    })
+}
+
 /// Up to `len` bytes of `path` from `start`.
 pub fn read_span(path: &Path, start: u64, len: u64) -> Result<Vec<u8>, LakeError> {
     use std::io::Seek;
@@ -325,20 +342,20 @@ mod tests {
             source: "dir:x".into(),
             ..Plan::default()
         };
-        let (plan, planned) = next(&first, dir.path(), 1 << 20, Format::ZeekJson)
+        let (plan, planned) = next(&first, dir.path(), 1 << 20, Format::ZeekJson, false)
             .unwrap()
             .unwrap();
         assert_eq!(plan.batch, 1);
         assert_eq!(planned[0].bytes, b"{\"a\":1}\n{\"b\":2}\n");
         assert_eq!((plan.ranges[0].start, plan.ranges[0].end), (0, 16));
         assert!(
-            next(&plan, dir.path(), 1 << 20, Format::ZeekJson)
+            next(&plan, dir.path(), 1 << 20, Format::ZeekJson, false)
                 .unwrap()
                 .is_none()
         );
 
         std::fs::write(&log, "{\"a\":1}\n{\"b\":2}\n{\"c\":3}\n").unwrap();
-        let (second, planned) = next(&plan, dir.path(), 1 << 20, Format::ZeekJson)
+        let (second, planned) = next(&plan, dir.path(), 1 << 20, Format::ZeekJson, false)
             .unwrap()
             .unwrap();
         assert_eq!(planned[0].bytes, b"{\"c\":3}\n");
@@ -346,11 +363,57 @@ mod tests {
 
         // Truncated and rewritten: read again from the start.
         std::fs::write(&log, "{\"d\":4}\n").unwrap();
-        let (third, planned) = next(&second, dir.path(), 1 << 20, Format::ZeekJson)
+        let (third, planned) = next(&second, dir.path(), 1 << 20, Format::ZeekJson, false)
             .unwrap()
             .unwrap();
         assert_eq!(planned[0].bytes, b"{\"d\":4}\n");
         assert_eq!(third.ranges[0].start, 0);
+
+        // An unfinished last line waits, unless asked for as it is.
+        std::fs::write(&log, "{\"d\":4}\n{\"e\"").unwrap();
+        assert!(
+            next(&third, dir.path(), 1 << 20, Format::ZeekJson, false)
+                .unwrap()
+                .is_none()
+        );
+        let (_, planned) = next(&third, dir.path(), 1 << 20, Format::ZeekJson, true)
+            .unwrap()
+            .unwrap();
+        assert_eq!(planned[0].bytes, b"{\"e\"");
+    }
+
+    #[test]
+    fn a_gzip_file_is_read_once_when_it_is_complete() {
+        use std::io::Write;
+        let dir = tempfile::tempdir().unwrap();
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        for i in 0..2000 {
+            writeln!(gz, "{{\"n\":{i}}}").unwrap();
+        }
+        let whole = gz.finish().unwrap();
+        let path = dir.path().join("a.log.gz");
+        std::fs::write(&path, &whole[..whole.len() / 2]).unwrap();
+        let start = Plan::default();
+        assert!(
+            next(&start, dir.path(), 1 << 20, Format::Cof, false)
+                .unwrap()
+                .is_none(),
+            "half a gzip file waits"
+        );
+        std::fs::write(&path, &whole).unwrap();
+        let (read, planned) = next(&start, dir.path(), 1 << 20, Format::Cof, false)
+            .unwrap()
+            .unwrap();
+        assert!(planned[0].range.gzip);
+        // What lands in it afterwards is not read again from its start.
+        let mut longer = whole.clone();
+        longer.extend_from_slice(&whole);
+        std::fs::write(&path, &longer).unwrap();
+        assert!(
+            next(&read, dir.path(), 1 << 20, Format::Cof, false)
+                .unwrap()
+                .is_none()
+        );
     }
 
     #[test]
@@ -369,20 +432,30 @@ mod tests {
         std::fs::write(dir.path().join("a.log"), "1111\n2222\n3333\n").unwrap();
         std::fs::write(dir.path().join("b.log"), "4444\n").unwrap();
         let start = Plan::default();
-        let (one, planned) = next(&start, dir.path(), 7, Format::Cof).unwrap().unwrap();
+        let (one, planned) = next(&start, dir.path(), 7, Format::Cof, false)
+            .unwrap()
+            .unwrap();
         assert_eq!(planned.len(), 1);
         assert_eq!(planned[0].bytes, b"1111\n");
-        let (two, _) = next(&one, dir.path(), 7, Format::Cof).unwrap().unwrap();
-        let (three, planned) = next(&two, dir.path(), 7, Format::Cof).unwrap().unwrap();
+        let (two, _) = next(&one, dir.path(), 7, Format::Cof, false)
+            .unwrap()
+            .unwrap();
+        let (three, planned) = next(&two, dir.path(), 7, Format::Cof, false)
+            .unwrap()
+            .unwrap();
         assert_eq!(planned[0].bytes, b"3333\n");
         // b.log's line does not fit in what is left of this batch.
         assert_eq!(planned.len(), 1);
-        let (_, planned) = next(&three, dir.path(), 7, Format::Cof).unwrap().unwrap();
+        let (_, planned) = next(&three, dir.path(), 7, Format::Cof, false)
+            .unwrap()
+            .unwrap();
         assert_eq!(planned[0].bytes, b"4444\n");
         // A line longer than a whole batch is cut; its pieces go to quarantine.
         let long = tempfile::tempdir().unwrap();
         std::fs::write(long.path().join("c.log"), "0123456789\n").unwrap();
-        let (_, planned) = next(&start, long.path(), 4, Format::Cof).unwrap().unwrap();
+        let (_, planned) = next(&start, long.path(), 4, Format::Cof, false)
+            .unwrap()
+            .unwrap();
         assert_eq!(planned[0].bytes, b"0123");
     }
 }

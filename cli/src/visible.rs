@@ -1,7 +1,7 @@
-//! Text from logs and findings made visible before it reaches the page.
+//! Text from logs, feeds and findings made visible before it reaches a terminal or a page.
 //!
-//! HTML escaping is the template engine's job (auto-escaping is on for every value); this module
-//! handles what escaping leaves alone: control characters (a NUL, a terminal escape, a carriage
+//! In the report, HTML escaping is the template engine's job (auto-escaping is on for every
+//! value); this module handles what escaping leaves alone, and all a terminal would obey: control characters (a NUL, a terminal escape, a carriage
 //! return that hides the start of a line) and invisible or direction-changing characters that
 //! could make one name look like another. Each is shown as a `\u{..}` escape instead.
 
