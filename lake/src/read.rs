@@ -142,15 +142,24 @@ fn sniff(path: &Path, max_line_bytes: usize) -> Result<Option<Format>, LakeError
         max_line_bytes,
     );
     let mut head = Vec::new();
-    // A read error here (truncated gzip) is reported by the real pass, with its line number.
+    // Only a file of blank lines is empty: an overlong line or a read error is something.
+    let mut empty = true;
     while head.len() < SNIFF_LINES {
         match lines.next_line() {
-            Ok(Some(Line::Full(line))) => head.push(line),
-            Ok(Some(Line::TooLong { .. })) => {}
-            Ok(None) | Err(_) => break,
+            Ok(Some(Line::Full(line))) => {
+                empty &= line.trim_ascii().is_empty();
+                head.push(line);
+            }
+            Ok(Some(Line::TooLong { .. })) => empty = false,
+            Ok(None) => break,
+            // A read error (truncated gzip) is reported by the real pass, with its line number.
+            Err(_) => {
+                empty = false;
+                break;
+            }
         }
     }
-    if head.iter().all(|line| line.trim_ascii().is_empty()) {
+    if empty {
         return Ok(None);
     }
     match Format::sniff(head.iter().map(Vec::as_slice)) {

@@ -146,6 +146,15 @@ fn binary_junk_is_quarantined_or_refused_by_name() {
         assert_eq!(report.events(), 0, "{format}");
         assert!(report.quarantined() > 0, "{format}");
     }
+    // One line over the cap is not an empty file; blank lines are.
+    let long = write(dir.path(), "long.log", &[b'x'; 4096]);
+    assert!(matches!(
+        read(&long, Format::Auto, 1024),
+        Err(LakeError::UnknownFormat { .. })
+    ));
+    let blank = write(dir.path(), "blank.log", b"\n  \n\n");
+    let (report, _) = read(&blank, Format::Auto, 1024).unwrap();
+    assert_eq!(report.records_read(), 0);
 }
 
 #[test]

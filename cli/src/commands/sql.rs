@@ -119,7 +119,9 @@ fn printable(batch: &RecordBatch) -> Result<RecordBatch> {
         )?;
         let mut lines = Vec::new();
         let mut writer = dnshunt_lake::arrow::json::LineDelimitedWriter::new(&mut lines);
-        writer.write(&alone).context("writing CSV")?;
+        writer
+            .write(&alone)
+            .with_context(|| format!("writing column {} as JSON", field.name()))?;
         writer.finish()?;
         // One object per row; a null value leaves its row's object empty. JSON escapes control
         // characters, not invisible ones.
