@@ -6,6 +6,7 @@ use std::time::Instant;
 
 use axum::Json;
 use axum::body::Bytes;
+use axum::extract::rejection::{BytesRejection, PathRejection};
 use axum::extract::{Path, Request, State};
 use axum::http::{StatusCode, header};
 use axum::middleware::Next;
@@ -94,8 +95,20 @@ pub fn openapi_json() -> String {
 )]
 pub async fn score_batch(
     State(state): State<Arc<AppState>>,
-    body: Bytes,
+    body: Result<Bytes, BytesRejection>,
 ) -> Result<Json<ScoreResponse>, ApiError> {
+    // axum's own rejections are plain text; every error of this API is an `ErrorBody`.
+    let body = body.map_err(|rejection| {
+        let message = if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            format!(
+                "the body is over {} bytes: split the batch",
+                state.config.max_body_bytes
+            )
+        } else {
+            rejection.body_text()
+        };
+        ApiError(rejection.status(), message)
+    })?;
     let text = std::str::from_utf8(&body).map_err(|err| {
         ApiError::bad_request(format!(
             "the body is not UTF-8 (bad byte at offset {})",
@@ -131,8 +144,14 @@ pub async fn score_batch(
 )]
 pub async fn score_one(
     State(state): State<Arc<AppState>>,
-    Path(domain): Path<String>,
+    domain: Result<Path<String>, PathRejection>,
 ) -> Result<Json<ScoreResponse>, ApiError> {
+    let Path(domain) = domain.map_err(|rejection| {
+        ApiError::bad_request(format!(
+            "{}; send the name percent-encoded UTF-8",
+            rejection.body_text()
+        ))
+    })?;
     let domains = vec![domain];
     check_lengths(&domains, state.config.max_name_bytes)?;
     metrics::histogram!("dnshunt_batch_size").record(1.0);

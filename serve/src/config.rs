@@ -17,9 +17,9 @@ pub struct Config {
     pub home: PathBuf,
     /// Model to serve: `dga@champion`, `dga/3`, `dga`, or `builtin`.
     pub model: String,
-    /// Brand watchlist for the typosquat check.
+    /// Brand watchlist for the typosquat check; none: `<home>/watchlist.txt`, when present.
     pub brands: Option<PathBuf>,
-    /// Threat-intel feed files.
+    /// Threat-intel feed files; none: the feeds kept in `<home>/intel`.
     pub intel: Vec<PathBuf>,
     /// Largest request body in bytes.
     pub max_body_bytes: usize,

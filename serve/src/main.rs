@@ -44,10 +44,11 @@ struct Cli {
     /// [default: dga@champion, or builtin while the registry has no champion].
     #[arg(long)]
     model: Option<String>,
-    /// Brand watchlist for the typosquat check.
+    /// Brand watchlist for the typosquat check [default: <home>/watchlist.txt, when present].
     #[arg(long)]
     brands: Option<PathBuf>,
-    /// Threat-intel feed file (repeatable).
+    /// Threat-intel feed file (repeatable) [default: the feeds `dnshunt intel load` kept in
+    /// <home>/intel].
     #[arg(long)]
     intel: Vec<PathBuf>,
     /// File of accepted bearer tokens, one a line (also: `DNSHUNT_SERVE_TOKENS`).

@@ -1,4 +1,8 @@
 //! Where the engine's parts come from, and a fingerprint that changes when any of them does.
+//!
+//! Like `dnshunt detect` and `sql`, the service reads the home it is given: without `--brands`
+//! the watchlist is `<home>/watchlist.txt` when there is one, and without `--intel` the feeds
+//! are those `dnshunt intel load` kept in `<home>/intel/`.
 
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
@@ -6,6 +10,7 @@ use std::time::SystemTime;
 use anyhow::{Context, Result};
 use dnshunt_features::schema::stable_hash;
 use dnshunt_intel::IntelIndex;
+use dnshunt_intel::store::FeedStore;
 use dnshunt_models::registry::{ModelSpec, Registry};
 use dnshunt_typosquat::{LookalikeIndex, Watchlist};
 
@@ -38,12 +43,26 @@ pub fn fingerprint(config: &Config) -> Result<Fingerprint> {
             Err(_) => parts.push(("unresolved".to_owned(), 0)),
         }
     }
-    for path in config.brands.iter().chain(&config.intel) {
+    for path in brands_path(config).iter().chain(&config.intel) {
         let bytes =
             std::fs::read(path).with_context(|| format!("{}: cannot read", path.display()))?;
         parts.push((path.display().to_string(), stable_hash(bytes)));
     }
+    if config.intel.is_empty() {
+        // A feed loaded again gets a new load time in its summary.
+        let store = FeedStore::new(&config.home);
+        let summaries = serde_json::to_vec(&store.summaries()?)?;
+        parts.push((store.dir().display().to_string(), stable_hash(summaries)));
+    }
     Ok(Fingerprint(parts))
+}
+
+/// The configured watchlist, else the home's when it has one.
+fn brands_path(config: &Config) -> Option<PathBuf> {
+    config.brands.clone().or_else(|| {
+        let default = config.home.join("watchlist.txt");
+        default.is_file().then_some(default)
+    })
 }
 
 /// Loads everything `config` points at.
@@ -61,8 +80,11 @@ pub fn load(config: &Config) -> Result<Engine> {
             version,
             origin,
         },
-        typosquat: config.brands.as_deref().map(load_brands).transpose()?,
-        intel: load_intel(&config.intel)?,
+        typosquat: brands_path(config)
+            .as_deref()
+            .map(load_brands)
+            .transpose()?,
+        intel: load_intel(config)?,
     })
 }
 
@@ -74,12 +96,14 @@ fn load_brands(path: &Path) -> Result<(LookalikeIndex, Vec<String>)> {
     Ok((LookalikeIndex::build(watchlist)?, names))
 }
 
-fn load_intel(paths: &[PathBuf]) -> Result<Option<IntelIndex>> {
-    if paths.is_empty() {
-        return Ok(None);
+/// The configured feed files, else the feeds stored in the home; `None` when there are none.
+fn load_intel(config: &Config) -> Result<Option<IntelIndex>> {
+    if config.intel.is_empty() {
+        let feeds = FeedStore::new(&config.home).feeds()?;
+        return Ok((!feeds.is_empty()).then(|| IntelIndex::build(feeds)));
     }
     let mut feeds = Vec::new();
-    for path in paths {
+    for path in &config.intel {
         let name = dnshunt_intel::store::name_from_path(path);
         let feed = dnshunt_intel::load_file(path, None, &name, SystemTime::now())
             .with_context(|| format!("{}: cannot load the feed", path.display()))?;

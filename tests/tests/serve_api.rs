@@ -122,7 +122,23 @@ fn bad_requests_get_clear_400s_and_limits_hold() {
     let long = format!(r#"{{"domains": ["{}.com"]}}"#, "a".repeat(400));
     assert_eq!(post(server.port, long.as_bytes()).status, 400);
     let huge = vec![b' '; 10_000];
-    assert_eq!(post(server.port, &huge).status, 413);
+    let answer = post(server.port, &huge);
+    assert_eq!(answer.status, 413);
+    assert!(
+        answer.json()["error"]
+            .as_str()
+            .unwrap()
+            .contains("split the batch"),
+        "{}",
+        answer.text()
+    );
+    let answer = http(server.port, "GET", "/v1/score/%ff", &[], b"").unwrap();
+    assert_eq!(answer.status, 400);
+    assert!(
+        answer.json()["error"].as_str().unwrap().contains("UTF-8"),
+        "{}",
+        answer.text()
+    );
     assert_eq!(
         http(server.port, "GET", "/v1/nothing", &[], b"")
             .unwrap()
@@ -399,6 +415,49 @@ fn a_changed_feed_file_is_reloaded() {
     let deadline = Instant::now() + Duration::from_secs(20);
     while level("newly-bad.example") != "malicious" {
         assert!(Instant::now() < deadline, "the new feed was not loaded");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// Without `--brands` and `--intel` the service reads the home as `dnshunt detect` does: its
+/// watchlist, and the feeds `dnshunt intel load` kept, reloaded when a feed is loaded again.
+#[test]
+fn the_homes_watchlist_and_loaded_feeds_are_used() {
+    let home = tempfile::tempdir().unwrap();
+    std::fs::write(home.path().join("watchlist.txt"), "google.com\n").unwrap();
+    let feed = home.path().join("blocklist.txt");
+    std::fs::write(&feed, "evil.example\n").unwrap();
+    let load = || {
+        let run = dnshunt_e2e::dnshunt(home.path(), &["intel", "load", feed.to_str().unwrap()]);
+        assert_eq!(run.status.code(), Some(0), "{}", dnshunt_e2e::stderr(&run));
+    };
+    load();
+    let config = home.path().join("serve.toml");
+    std::fs::write(&config, "reload_interval_ms = 200\n").unwrap();
+    let server = serve(home.path(), &["--config", config.to_str().unwrap()], &[]);
+    let score = |name: &str| {
+        let body = format!(r#"{{"domains": ["{name}"]}}"#);
+        post(server.port, body.as_bytes()).json()
+    };
+    let body = score("www.googlee.com");
+    assert_eq!(
+        body["checks"],
+        serde_json::json!(["dga", "typosquat", "intel"])
+    );
+    assert_eq!(body["results"][0]["typosquat"][0]["brand"], "google");
+    assert_eq!(
+        score("www.evil.example")["results"][0]["verdict"]["level"],
+        "malicious"
+    );
+
+    std::fs::write(&feed, "evil.example\nnewly-bad.example\n").unwrap();
+    load();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while score("newly-bad.example")["results"][0]["verdict"]["level"] != "malicious" {
+        assert!(
+            Instant::now() < deadline,
+            "the reloaded feed was not picked up"
+        );
         std::thread::sleep(Duration::from_millis(100));
     }
 }
