@@ -77,12 +77,14 @@ impl Bind {
     fn time(&self, prefix: &str) -> Result<i64, String> {
         let words: Vec<&str> = prefix.split_ascii_whitespace().take(3).collect();
         let first = words.first().copied().unwrap_or_default();
-        if let Ok(t) = chrono::DateTime::parse_from_rfc3339(first) {
-            return Ok(t.timestamp_micros());
-        }
-        if let Ok(t) = chrono::DateTime::parse_from_str(first, "%Y-%m-%dT%H:%M:%S%.f%z") {
-            return Ok(t.timestamp_micros());
-        }
+        let zoned = |pattern: Option<&str>| {
+            match pattern {
+                None => chrono::DateTime::parse_from_rfc3339(first),
+                Some(pattern) => chrono::DateTime::parse_from_str(first, pattern),
+            }
+            .ok()
+            .map(|t| t.timestamp_micros())
+        };
         let naive = |text: &str, pattern: &str| {
             NaiveDateTime::parse_from_str(text, pattern)
                 .ok()
@@ -90,13 +92,16 @@ impl Bind {
         };
         let bind_stamp = words.get(..2).map(|w| w.join(" ")).unwrap_or_default();
         let syslog = format!("{} {}", self.year, words.join(" "));
-        naive(first, "%Y-%m-%dT%H:%M:%S%.f")
+        let micros = zoned(None)
+            .or_else(|| zoned(Some("%Y-%m-%dT%H:%M:%S%.f%z")))
+            .or_else(|| naive(first, "%Y-%m-%dT%H:%M:%S%.f"))
             .or_else(|| naive(&bind_stamp, "%d-%b-%Y %H:%M:%S%.f"))
             .or_else(|| naive(&syslog, "%Y %b %e %H:%M:%S"))
             .ok_or_else(|| {
                 let shown: String = prefix.chars().take(40).collect();
                 format!("no BIND time prefix (enable `print-time` in the logging channel): {shown}")
-            })
+            })?;
+        super::check_time(micros, first)
     }
 }
 

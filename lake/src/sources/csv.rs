@@ -197,11 +197,11 @@ fn parse_time(raw: &str) -> Result<i64, String> {
         };
     }
     if let Ok(t) = chrono::DateTime::parse_from_rfc3339(raw) {
-        return Ok(t.timestamp_micros());
+        return super::check_time(t.timestamp_micros(), raw);
     }
     for pattern in ["%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M:%S%.f"] {
         if let Ok(t) = chrono::NaiveDateTime::parse_from_str(raw, pattern) {
-            return Ok(t.and_utc().timestamp_micros());
+            return super::check_time(t.and_utc().timestamp_micros(), raw);
         }
     }
     Err(format!(

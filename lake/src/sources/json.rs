@@ -112,5 +112,5 @@ pub fn iso_to_micros(key: &str, text: &str) -> Result<i64, String> {
     let parsed = chrono::DateTime::parse_from_rfc3339(text)
         .or_else(|_| chrono::DateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%.f%z"))
         .map_err(|e| format!("field `{key}` is not an ISO 8601 time ({e}): {text}"))?;
-    Ok(parsed.timestamp_micros())
+    super::check_time(parsed.timestamp_micros(), text)
 }
