@@ -168,19 +168,28 @@ fn check_lengths(domains: &[String], limit: usize) -> Result<(), ApiError> {
     Ok(())
 }
 
-/// Scores on the blocking pool, on the engine current when the request started, so a reload
-/// never changes the engine under a request.
+/// Scores on the blocking pool once a scoring slot is free, on the engine current then, so a
+/// reload never changes the engine under a request.
 async fn score(state: &AppState, domains: Vec<String>) -> Result<ScoreResponse, ApiError> {
+    let slot = Arc::clone(&state.scoring)
+        .acquire_owned()
+        .await
+        .map_err(|_| ApiError(StatusCode::SERVICE_UNAVAILABLE, "shutting down".to_owned()))?;
     let engine = state.engine();
     let checks = engine.checks();
-    let results = tokio::task::spawn_blocking(move || engine.score(&domains))
-        .await
-        .map_err(|_| {
-            ApiError(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "scoring failed; the error is logged".to_owned(),
-            )
-        })?;
+    // The slot goes with the work: released when scoring ends, even if the request timed out.
+    let results = tokio::task::spawn_blocking(move || {
+        let results = engine.score(&domains);
+        drop(slot);
+        results
+    })
+    .await
+    .map_err(|_| {
+        ApiError(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "scoring failed; the error is logged".to_owned(),
+        )
+    })?;
     for result in &results {
         metrics::counter!("dnshunt_verdicts_total", "verdict" => result.verdict.level.as_str())
             .increment(1);

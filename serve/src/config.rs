@@ -30,6 +30,10 @@ pub struct Config {
     pub max_name_bytes: usize,
     /// Whole-request timeout in milliseconds.
     pub timeout_ms: u64,
+    /// Batches scored at once; the others wait (within the timeout) for a free slot. A request
+    /// that times out mid-scoring keeps its slot until the scoring ends, so a flood of requests
+    /// cannot pile up abandoned work on the blocking pool.
+    pub scoring_slots: usize,
     /// How often, in milliseconds, the registry alias and the brand and intel files are checked.
     pub reload_interval_ms: u64,
     /// File of bearer tokens, one a line; with none here and no `DNSHUNT_SERVE_TOKENS`, no auth.
@@ -48,6 +52,7 @@ impl Default for Config {
             max_batch: 1_000,
             max_name_bytes: 1_024,
             timeout_ms: 10_000,
+            scoring_slots: std::thread::available_parallelism().map_or(2, |n| n.get() * 2),
             reload_interval_ms: 2_000,
             tokens_file: None,
         }
@@ -67,8 +72,14 @@ impl Config {
 
     /// Refuses settings that cannot work.
     pub fn check(&self) -> Result<()> {
-        if self.max_batch == 0 || self.max_body_bytes < 64 || self.max_name_bytes == 0 {
-            bail!("max_batch, max_body_bytes (at least 64) and max_name_bytes must be positive");
+        if self.max_batch == 0
+            || self.max_body_bytes < 64
+            || self.max_name_bytes == 0
+            || self.scoring_slots == 0
+        {
+            bail!(
+                "max_batch, max_body_bytes (at least 64), max_name_bytes and scoring_slots must be positive"
+            );
         }
         if self.timeout_ms == 0 || self.reload_interval_ms == 0 {
             bail!("timeout_ms and reload_interval_ms must be positive");
@@ -84,5 +95,22 @@ impl Config {
     /// The reload check interval.
     pub fn reload_interval(&self) -> Duration {
         Duration::from_millis(self.reload_interval_ms)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn settings_that_cannot_work_are_refused() {
+        assert!(Config::default().check().is_ok());
+        for text in ["scoring_slots = 0", "max_batch = 0", "timeout_ms = 0"] {
+            let config: Config = toml::from_str(text).unwrap();
+            assert!(config.check().is_err(), "{text}");
+        }
+        assert!(toml::from_str::<Config>("scoring_slot = 4").is_err());
+        let config: Config = toml::from_str("scoring_slots = 1").unwrap();
+        assert_eq!((config.scoring_slots, config.max_batch), (1, 1_000));
     }
 }

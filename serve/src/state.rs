@@ -5,6 +5,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, RwLock};
 
 use metrics_exporter_prometheus::PrometheusHandle;
+use tokio::sync::Semaphore;
 
 use crate::auth::Tokens;
 use crate::config::Config;
@@ -20,12 +21,15 @@ pub struct AppState {
     pub metrics: PrometheusHandle,
     engine: RwLock<Arc<Engine>>,
     draining: AtomicBool,
+    /// One permit per batch being scored (`scoring_slots`).
+    pub scoring: Arc<Semaphore>,
 }
 
 impl AppState {
     /// State serving `engine`.
     pub fn new(config: Config, tokens: Tokens, metrics: PrometheusHandle, engine: Engine) -> Self {
         AppState {
+            scoring: Arc::new(Semaphore::new(config.scoring_slots)),
             config,
             tokens,
             metrics,
