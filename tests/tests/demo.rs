@@ -93,6 +93,16 @@ fn demo_finds_every_planted_threat_and_little_else() {
         sql_rows(home, "SELECT finding_id FROM findings").len(),
         findings.len()
     );
+
+    // The home keeps what the demo ran with (watchlist, feed): a plain `detect` judges the day
+    // the same way and adds nothing.
+    let detect = dnshunt(home, &["detect"]);
+    let printed = stdout(&detect);
+    assert!(detect.status.success(), "{printed}\n{}", stderr(&detect));
+    assert!(
+        printed.contains(&format!("; {} findings, 0 new", findings.len())),
+        "{printed}"
+    );
 }
 
 #[test]

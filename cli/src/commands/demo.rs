@@ -55,9 +55,17 @@ pub fn run(args: &Args, home: &Path) -> Result<ExitCode> {
 
     let log = demo_dir.join(format!("dns-seed{}-clients{}.log", args.seed, args.clients));
     let lines = write_log(&options, &log)?;
-    let watchlist = demo_dir.join("watchlist.txt");
-    std::fs::write(&watchlist, traffic::WATCHLIST)
-        .with_context(|| format!("{}: cannot write the watchlist", watchlist.display()))?;
+    // The home's own watchlist, so `detect`, `sql` and `dnshunt-serve` on this home use it too.
+    let watchlist = home.join("watchlist.txt");
+    match std::fs::read_to_string(&watchlist) {
+        Ok(text) if text != traffic::WATCHLIST => bail!(
+            "{}: this home has a watchlist of its own; run the demo in a fresh one (--home dnshunt-demo)",
+            watchlist.display()
+        ),
+        Ok(_) => {}
+        Err(_) => std::fs::write(&watchlist, traffic::WATCHLIST)
+            .with_context(|| format!("{}: cannot write the watchlist", watchlist.display()))?,
+    }
     let indicators = load_sample_feed(home)?;
     writeln!(
         out,
