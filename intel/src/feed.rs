@@ -56,19 +56,12 @@ impl FeedKind {
         }
     }
 
-    /// Guesses the format from the content: JSON bundles and exports by their keys, CSV dumps by
-    /// their commented headers, hosts files by a sink address leading the first record.
+    /// Guesses the format from the content: JSON by its structure, CSV dumps by their commented
+    /// headers, hosts files by a sink address leading the first record.
     pub fn detect(text: &str) -> Option<Self> {
         let text = text.trim_start_matches('\u{feff}').trim_start();
         if text.starts_with('{') || text.starts_with('[') {
-            let head = &text[..text.len().min(4096)];
-            return Some(
-                if head.contains("\"bundle\"") || head.contains("\"indicator\"") {
-                    Self::Stix
-                } else {
-                    Self::Threatfox
-                },
-            );
+            return Some(Self::json_kind(text));
         }
         let mut saw_urlhaus_banner = false;
         for line in text.lines().take(200) {
@@ -104,6 +97,25 @@ impl FeedKind {
             });
         }
         None
+    }
+}
+
+impl FeedKind {
+    /// STIX objects carry a `type` at their top level (a bundle, or a bare object or array of
+    /// them); ThreatFox answers and exports never do: `{"query_status": .., "data": [..]}`, or
+    /// records keyed by id whose type is `ioc_type`. The structure decides, not words inside
+    /// values: a ThreatFox tag may well read "indicator".
+    fn json_kind(text: &str) -> Self {
+        let has_type =
+            |value: &serde_json::Value| value.get("type").is_some_and(serde_json::Value::is_string);
+        match serde_json::from_str::<serde_json::Value>(text) {
+            Ok(serde_json::Value::Array(items)) if items.first().is_some_and(has_type) => {
+                Self::Stix
+            }
+            Ok(root) if has_type(&root) => Self::Stix,
+            // Not JSON at all: the ThreatFox loader says where it breaks.
+            _ => Self::Threatfox,
+        }
     }
 }
 
@@ -183,6 +195,29 @@ impl Loaded {
     }
 }
 
+/// Why an indicator would match far more than its feed means, if it would: a network of
+/// fewer than 8 (IPv4) or 16 (IPv6) prefix bits, or the unspecified or loopback address, which
+/// is what resolvers answer for blocked names (`http://0.0.0.0/` rows exist).
+fn too_broad(indicator: &Indicator) -> Option<&'static str> {
+    match indicator.kind {
+        IndicatorType::Domain => None,
+        IndicatorType::Ip => {
+            let ip: std::net::IpAddr = indicator.indicator.parse().ok()?;
+            (ip.is_unspecified() || ip.is_loopback()).then_some(
+                "a sink or loopback address: resolvers answer blocked names with it, so it would \
+                 mark them all",
+            )
+        }
+        IndicatorType::Cidr => {
+            let (address, prefix) = indicator.indicator.split_once('/')?;
+            let prefix: u8 = prefix.parse().ok()?;
+            let least = if address.contains(':') { 16 } else { 8 };
+            (prefix < least)
+                .then_some("a network this wide would match a large part of the Internet")
+        }
+    }
+}
+
 /// A loaded feed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Feed {
@@ -214,7 +249,7 @@ impl Feed {
         loaded_at: SystemTime,
     ) -> Result<Self, IntelError> {
         let text = text.trim_start_matches('\u{feff}');
-        let loaded = match kind {
+        let mut loaded = match kind {
             FeedKind::Urlhaus => feeds::urlhaus::load(text, name),
             FeedKind::UrlhausHosts | FeedKind::Hosts => feeds::hosts::load(text, name),
             FeedKind::Threatfox => feeds::threatfox::load(text, name),
@@ -226,6 +261,19 @@ impl Feed {
             kind,
             reason,
         })?;
+        let (kept, refused): (Vec<_>, Vec<_>) = std::mem::take(&mut loaded.indicators)
+            .into_iter()
+            .partition(|i| too_broad(i).is_none());
+        for indicator in refused {
+            let reason = too_broad(&indicator).unwrap_or_default();
+            loaded.reject(
+                indicator.line,
+                indicator.reference.clone(),
+                RejectKind::Unsupported,
+                format!("{}: {reason}", indicator.indicator),
+            );
+        }
+        loaded.indicators = kept;
         Ok(Self {
             name: name.to_owned(),
             kind,
@@ -356,6 +404,14 @@ mod tests {
             ("{\"type\": \"bundle\", \"objects\": []}", FeedKind::Stix),
             ("{\"1\": [{\"ioc_value\": \"x\"}]}", FeedKind::Threatfox),
             (
+                "{\"query_status\": \"ok\", \"data\": [{\"ioc\": \"c2.example\", \"tags\": [\"indicator\", \"bundle\"]}]}",
+                FeedKind::Threatfox,
+            ),
+            (
+                "[{\"type\": \"indicator\", \"pattern\": \"\"}]",
+                FeedKind::Stix,
+            ),
+            (
                 "# URLhaus Host file\n127.0.0.1\tevil.example\n",
                 FeedKind::UrlhausHosts,
             ),
@@ -374,6 +430,37 @@ mod tests {
             assert_eq!(FeedKind::detect(text), Some(kind), "{text:?}");
         }
         assert_eq!(FeedKind::detect("# only comments\n\n"), None);
+    }
+
+    #[test]
+    fn networks_too_wide_and_sink_addresses_are_refused() {
+        let text = "0.0.0.0/0\n::/0\n127.0.0.1\n0.0.0.0\n[::]\nevil.example\n10.0.0.0/8\n";
+        let feed = Feed::load(
+            FeedKind::List,
+            "mine",
+            "mine.txt",
+            text,
+            SystemTime::UNIX_EPOCH,
+        )
+        .unwrap();
+        let kept: Vec<&str> = feed
+            .indicators
+            .iter()
+            .map(|i| i.indicator.as_str())
+            .collect();
+        assert_eq!(kept, ["evil.example", "10.0.0.0/8"]);
+        let refused: Vec<(usize, &str)> = feed
+            .rejected
+            .iter()
+            .map(|r| (r.line, r.reason.split(':').next().unwrap_or_default()))
+            .collect();
+        assert_eq!(refused.len(), 5, "{:?}", feed.rejected);
+        assert!(
+            feed.rejected
+                .iter()
+                .all(|r| r.kind == RejectKind::Unsupported)
+        );
+        assert_eq!(refused[0], (1, "0.0.0.0/0"));
     }
 
     #[test]

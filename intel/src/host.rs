@@ -232,6 +232,7 @@ mod tests {
             parse_cidr("192.0.2.1/32").unwrap(),
             IndicatorValue::Ip("192.0.2.1".parse().unwrap())
         );
+        // Parsed here; `Feed::load` refuses networks this wide.
         assert_eq!(
             parse_cidr("10.1.2.3/0").unwrap(),
             IndicatorValue::Cidr("0.0.0.0".parse().unwrap(), 0)

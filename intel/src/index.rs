@@ -45,10 +45,14 @@ use crate::block_filter::{BlockFilter, V4_COVERED_PREFIX, V6_COVERED_PREFIX, v4_
 use crate::feed::Feed;
 use crate::host::{mask_v4, mask_v6, parse_ip};
 use crate::indicator::{Indicator, IndicatorType};
-use crate::label_table::{CROSS_SUFFIX, LabelTable, Posting};
+use crate::label_table::{CROSS_SUFFIX, Candidates, LabelTable, Posting};
 
 /// The shortest domain label that is compared across public suffixes.
 pub const CROSS_SUFFIX_MIN_LABEL: usize = 5;
+
+/// Cross-suffix matches reported per other registered domain, the first in load order: a lead
+/// says "same label as this domain's listed hosts", and a few rows say it as well as thousands.
+pub const CROSS_SUFFIX_LEADS_PER_DOMAIN: usize = 8;
 
 /// How a query matched an indicator. The order is the order of reporting: strongest first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -118,6 +122,10 @@ impl Match {
 /// Names matched together: see `IntelIndex::match_range`.
 const BLOCK: usize = 16;
 
+/// Up to this many postings of one registered domain, a name walks them; beyond, it looks its
+/// suffixes up (a hash and a binary search per label).
+const LINEAR_SCAN_MAX: usize = 16;
+
 /// A name of the block being matched.
 struct Pending<'a> {
     query: usize,
@@ -125,7 +133,7 @@ struct Pending<'a> {
     /// Keys of its label and registered domain, when it has both.
     keys: Option<(u64, u64)>,
     /// The label's postings.
-    postings: &'a [Posting],
+    postings: Candidates<'a>,
 }
 
 /// Indicator ids by key, compact for the cache: most keys have one indicator, stored in the map
@@ -413,7 +421,7 @@ impl IntelIndex {
                     query,
                     name,
                     keys,
-                    postings: &[],
+                    postings: Candidates::default(),
                 });
             }
             next += BLOCK;
@@ -473,17 +481,63 @@ impl IntelIndex {
         query: usize,
         name: &str,
         registered: u64,
-        postings: &[Posting],
+        postings: Candidates<'_>,
         hits: &mut Vec<(usize, Posting)>,
         out: &mut Vec<Match>,
     ) {
-        if postings.is_empty() {
+        if postings.by_name.is_empty() {
             return;
         }
         hits.clear();
+        // Postings of the name's registered domain: one run of the sorted list.
+        let from = postings
+            .by_name
+            .partition_point(|p| p.registered < registered);
+        let to = postings
+            .by_name
+            .partition_point(|p| p.registered <= registered);
+        let same = &postings.by_name[from..to];
+        if same.len() > LINEAR_SCAN_MAX {
+            self.find_by_suffix(name, same, hits);
+        } else {
+            self.scan_for_suffixes(name, same, hits);
+        }
+        // Exact first (start 0), then parents from the longest; stable, so load order within.
+        hits.sort_by_key(|&(start, _)| start);
+        for (start, posting) in hits.iter() {
+            let kind = if *start == 0 {
+                MatchKind::Exact
+            } else {
+                MatchKind::Parent
+            };
+            out.push(Match::new(query, kind, posting.id, posting.confidence));
+        }
+        for posting in postings.leads {
+            if posting.registered != registered && posting.flags & CROSS_SUFFIX != 0 {
+                let kind = MatchKind::CrossSuffix;
+                out.push(Match::new(query, kind, posting.id, posting.confidence));
+            }
+        }
+    }
+
+    /// The postings of `same` (one registered domain) whose name is `name` or a parent of it:
+    /// one binary search per label boundary, for domains with many listed hosts.
+    fn find_by_suffix(&self, name: &str, same: &[Posting], hits: &mut Vec<(usize, Posting)>) {
+        let starts = std::iter::once(0).chain(name.match_indices('.').map(|(at, _)| at + 1));
+        for start in starts {
+            let key = self.key(&name[start..]);
+            let first = same.partition_point(|p| p.name < key);
+            for posting in same[first..].iter().take_while(|p| p.name == key) {
+                hits.push((start, *posting));
+            }
+        }
+    }
+
+    /// [`Self::find_by_suffix`] by walking `same`, quicker when it holds a few postings.
+    fn scan_for_suffixes(&self, name: &str, same: &[Posting], hits: &mut Vec<(usize, Posting)>) {
         // The suffix of the name last hashed: feeds repeat a host once per URL.
         let mut hashed: Option<(usize, u64)> = None;
-        for posting in postings.iter().filter(|p| p.registered == registered) {
+        for posting in same {
             // Same registered domain: the indicator is the name or one of its parents when its
             // name is a suffix of the query's starting at a label.
             let len = usize::from(posting.len);
@@ -506,22 +560,6 @@ impl IntelIndex {
             };
             if key == posting.name {
                 hits.push((start, *posting));
-            }
-        }
-        // Exact first (start 0), then parents from the longest; stable, so load order within.
-        hits.sort_by_key(|&(start, _)| start);
-        for (start, posting) in hits.iter() {
-            let kind = if *start == 0 {
-                MatchKind::Exact
-            } else {
-                MatchKind::Parent
-            };
-            out.push(Match::new(query, kind, posting.id, posting.confidence));
-        }
-        for posting in postings {
-            if posting.registered != registered && posting.flags & CROSS_SUFFIX != 0 {
-                let kind = MatchKind::CrossSuffix;
-                out.push(Match::new(query, kind, posting.id, posting.confidence));
             }
         }
     }

@@ -8,8 +8,12 @@
 //! The table is open addressing with linear probing over 32-byte slots aligned to 32 bytes, so a
 //! slot never straddles two cache lines; the first posting of a label lives in its slot, so the
 //! common case (one indicator per label) costs one cache line, hit or miss. Labels with more
-//! indicators keep them, in load order, in an overflow list. Keys are keyed hashes (SipHash with
-//! random keys), so their low bits place slots evenly and cannot be aimed at one slot by a feed.
+//! indicators keep them in an overflow entry, arranged so that neither lookup walks them all: a
+//! feed may list thousands of hosts of one domain (URLhaus lists a host once per URL). Keys are
+//! keyed hashes (SipHash with random keys), so their low bits place slots evenly and cannot be
+//! aimed at one slot by a feed.
+
+use crate::index::CROSS_SUFFIX_LEADS_PER_DOMAIN;
 
 /// One domain indicator, as the matcher needs it.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -42,11 +46,31 @@ struct Slot {
     first: Posting,
 }
 
+/// The postings of a label with several.
+#[derive(Debug, Default)]
+struct Many {
+    /// By registered domain, then name, then load order: a name's exact and parent candidates
+    /// are a binary search away.
+    by_name: Vec<Posting>,
+    /// Those that pass the cross-suffix rule, in load order, at most
+    /// [`CROSS_SUFFIX_LEADS_PER_DOMAIN`] per registered domain.
+    leads: Vec<Posting>,
+}
+
+/// What a name's label finds.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Candidates<'a> {
+    /// Sorted by registered domain, then name, then load order.
+    pub by_name: &'a [Posting],
+    /// Cross-suffix candidates in load order (check the flag and the registered domain).
+    pub leads: &'a [Posting],
+}
+
 /// Postings by label key.
 #[derive(Debug, Default)]
 pub(crate) struct LabelTable {
     slots: Vec<Slot>,
-    overflow: Vec<Vec<Posting>>,
+    overflow: Vec<Many>,
 }
 
 impl LabelTable {
@@ -58,13 +82,15 @@ impl LabelTable {
             slots: vec![Slot::default(); capacity],
             overflow: Vec::new(),
         };
+        let mut lists: Vec<Vec<Posting>> = Vec::new();
         for &(label, posting) in entries {
-            table.insert(label, posting);
+            table.insert(label, posting, &mut lists);
         }
+        table.overflow = lists.into_iter().map(Many::new).collect();
         table
     }
 
-    fn insert(&mut self, label: u64, mut posting: Posting) {
+    fn insert(&mut self, label: u64, mut posting: Posting, lists: &mut Vec<Vec<Posting>>) {
         posting.flags &= CROSS_SUFFIX;
         let at = self.find(label);
         let slot = &mut self.slots[at];
@@ -75,11 +101,11 @@ impl LabelTable {
         } else if slot.first.flags & MANY == 0 {
             let mut first = slot.first;
             first.flags &= CROSS_SUFFIX;
-            slot.first.id = self.overflow.len() as u32;
+            slot.first.id = lists.len() as u32;
             slot.first.flags |= MANY;
-            self.overflow.push(vec![first, posting]);
+            lists.push(vec![first, posting]);
         } else {
-            self.overflow[slot.first.id as usize].push(posting);
+            lists[slot.first.id as usize].push(posting);
         }
     }
 
@@ -96,24 +122,51 @@ impl LabelTable {
         }
     }
 
-    /// The postings of `label`, in load order (none when it is not in the table).
-    pub fn get(&self, label: u64) -> &[Posting] {
+    /// The postings of `label` (none when it is not in the table).
+    pub fn get(&self, label: u64) -> Candidates<'_> {
         if self.slots.is_empty() {
-            return &[];
+            return Candidates::default();
         }
         let slot = &self.slots[self.find(label)];
         if slot.first.flags & OCCUPIED == 0 {
-            &[]
+            Candidates::default()
         } else if slot.first.flags & MANY == 0 {
-            std::slice::from_ref(&slot.first)
+            let only = std::slice::from_ref(&slot.first);
+            Candidates {
+                by_name: only,
+                leads: only,
+            }
         } else {
-            &self.overflow[slot.first.id as usize]
+            let many = &self.overflow[slot.first.id as usize];
+            Candidates {
+                by_name: &many.by_name,
+                leads: &many.leads,
+            }
         }
     }
 
     /// Whether the table holds no label.
     pub fn is_empty(&self) -> bool {
         self.slots.is_empty()
+    }
+}
+
+impl Many {
+    fn new(in_load_order: Vec<Posting>) -> Self {
+        let mut per_domain = std::collections::HashMap::<u64, usize>::new();
+        let leads = in_load_order
+            .iter()
+            .filter(|p| p.flags & CROSS_SUFFIX != 0)
+            .filter(|p| {
+                let kept = per_domain.entry(p.registered).or_default();
+                *kept += 1;
+                *kept <= CROSS_SUFFIX_LEADS_PER_DOMAIN
+            })
+            .copied()
+            .collect();
+        let mut by_name = in_load_order;
+        by_name.sort_by_key(|p| (p.registered, p.name, p.id));
+        Self { by_name, leads }
     }
 }
 
@@ -142,7 +195,7 @@ mod tests {
             (1, posting(3)),
         ];
         let table = LabelTable::new(&entries);
-        let ids = |label| -> Vec<u32> { table.get(label).iter().map(|p| p.id).collect() };
+        let ids = |label| -> Vec<u32> { table.get(label).leads.iter().map(|p| p.id).collect() };
         assert_eq!(ids(1), [0, 2, 3]);
         assert_eq!(ids(9), [1]);
         assert!(ids(17).is_empty());
@@ -150,12 +203,41 @@ mod tests {
         assert!(
             table
                 .get(9)
+                .by_name
                 .iter()
                 .all(|p| p.name == 7 && p.registered == 11 && p.len == 10)
         );
-        assert!(table.get(1).iter().all(|p| p.flags & CROSS_SUFFIX != 0));
-        assert!(LabelTable::new(&[]).get(1).is_empty());
-        assert!(LabelTable::default().get(1).is_empty());
+        assert!(
+            table
+                .get(1)
+                .leads
+                .iter()
+                .all(|p| p.flags & CROSS_SUFFIX != 0)
+        );
+        assert!(LabelTable::new(&[]).get(1).by_name.is_empty());
+        assert!(LabelTable::default().get(1).leads.is_empty());
+    }
+
+    #[test]
+    fn many_hosts_of_one_domain_sort_by_name_and_give_few_leads() {
+        let mut entries = Vec::new();
+        for id in 0..100_u32 {
+            let mut p = posting(id);
+            p.registered = 5;
+            p.name = u64::from(100 - id % 10);
+            entries.push((1, p));
+        }
+        entries.push((1, posting(100)));
+        let table = LabelTable::new(&entries);
+        let found = table.get(1);
+        assert_eq!(found.by_name.len(), 101);
+        assert!(
+            found
+                .by_name
+                .is_sorted_by_key(|p| (p.registered, p.name, p.id))
+        );
+        let leads: Vec<u32> = found.leads.iter().map(|p| p.id).collect();
+        assert_eq!(leads, [0, 1, 2, 3, 4, 5, 6, 7, 100]);
     }
 
     #[test]

@@ -37,7 +37,9 @@ pub mod store;
 
 pub use feed::{Feed, FeedKind, FeedSummary, RejectKind, Rejected};
 pub use fetch::{FetchOptions, Fetched, Freshness};
-pub use index::{CROSS_SUFFIX_MIN_LABEL, IntelIndex, Match, MatchKind};
+pub use index::{
+    CROSS_SUFFIX_LEADS_PER_DOMAIN, CROSS_SUFFIX_MIN_LABEL, IntelIndex, Match, MatchKind,
+};
 pub use indicator::{Indicator, IndicatorType, IndicatorValue};
 pub use store::FeedStore;
 

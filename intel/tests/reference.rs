@@ -8,7 +8,10 @@ use std::net::IpAddr;
 use dnshunt_features::{FeatureExtractor, InvalidReason, normalize};
 use dnshunt_intel::host::{parse_cidr, parse_ip};
 use dnshunt_intel::index::cross_suffix_eligible;
-use dnshunt_intel::{Indicator, IndicatorType, IndicatorValue, IntelIndex, Match, MatchKind};
+use dnshunt_intel::{
+    CROSS_SUFFIX_LEADS_PER_DOMAIN, Indicator, IndicatorType, IndicatorValue, IntelIndex, Match,
+    MatchKind,
+};
 use proptest::prelude::*;
 
 const LABELS: [&str; 6] = ["asdklgb", "paypal", "mail", "evilcorp", "x1", "12345"];
@@ -48,7 +51,9 @@ fn indicators() -> impl Strategy<Value = Vec<Indicator>> {
         ],
         proptest::option::of(0_u8..=100),
     );
-    proptest::collection::vec(one, 0..40).prop_map(|values| {
+    // Up to 80, so that one domain often has more than 16 postings (looked up by suffix) and
+    // more than 8 cross-suffix leads (cut).
+    proptest::collection::vec(one, 0..80).prop_map(|values| {
         values
             .into_iter()
             .enumerate()
@@ -109,18 +114,28 @@ fn scan(indicators: &[Indicator], query: usize, text: &str) -> Vec<Match> {
                 }
             }
             if let (Some(label), Some(registered)) = (name.domain_label, name.registered_domain) {
-                let cross = |i: &Indicator| {
+                // Their registered domain, when it is another with the same label.
+                let cross = |i: &Indicator| -> Option<String> {
                     if i.kind != IndicatorType::Domain {
-                        return false;
+                        return None;
                     }
                     let theirs = normalize(&[i.indicator.as_str()]);
                     let theirs = theirs.get(0).unwrap();
-                    theirs.domain_label == Some(label)
-                        && theirs.registered_domain.is_some_and(|r| r != registered)
-                        && cross_suffix_eligible(label, |w| dictionary.contains(w))
+                    let other = theirs.registered_domain.filter(|&r| r != registered)?;
+                    (theirs.domain_label == Some(label)
+                        && cross_suffix_eligible(label, |w| dictionary.contains(w)))
+                    .then(|| other.to_owned())
                 };
-                for id in ids_where(&cross) {
-                    found.push((MatchKind::CrossSuffix, id));
+                let mut per_domain = std::collections::HashMap::new();
+                for (id, indicator) in indicators.iter().enumerate() {
+                    let Some(domain) = cross(indicator) else {
+                        continue;
+                    };
+                    let seen = per_domain.entry(domain).or_insert(0);
+                    *seen += 1;
+                    if *seen <= CROSS_SUFFIX_LEADS_PER_DOMAIN {
+                        found.push((MatchKind::CrossSuffix, id as u32));
+                    }
                 }
             }
         }
@@ -209,4 +224,38 @@ fn large_batches_split_over_threads_match_as_one() {
     assert!(serial.len() > 1000, "{} matches", serial.len());
     assert_eq!(index.match_names_parallel(&batch, 2), serial);
     assert_eq!(index.match_names_parallel(&batch, 7), serial);
+}
+
+/// One domain with many listed hosts, repeated as URLhaus repeats them: its names are looked up
+/// by suffix, its cross-suffix leads cut, and the index still agrees with the scan.
+#[test]
+fn a_domain_with_many_hosts_matches_what_a_scan_matches() {
+    let names = (0..60)
+        .map(|i| format!("h{}.paypal.com", i % 25))
+        .chain(["paypal.com".to_owned(), "a.h3.paypal.com".to_owned()])
+        .chain((0..12).map(|i| format!("m{}.paypal.ga", i % 3)));
+    let indicators: Vec<Indicator> = names
+        .enumerate()
+        .map(|(line, name)| Indicator::new("f", IndicatorValue::Domain(name), line + 1))
+        .collect();
+    let queries = [
+        "h3.paypal.com",
+        "x.a.h3.paypal.com",
+        "zz.paypal.com",
+        "paypal.com",
+        "www.paypal.net",
+        "m1.paypal.ga",
+    ];
+    let expected: Vec<Match> = queries
+        .iter()
+        .enumerate()
+        .flat_map(|(query, text)| scan(&indicators, query, text))
+        .collect();
+    let found = IntelIndex::from_indicators(indicators).match_queries(&queries);
+    assert_eq!(found, expected);
+    let leads = found
+        .iter()
+        .filter(|m| m.query == 4 && m.kind == MatchKind::CrossSuffix)
+        .count();
+    assert_eq!(leads, 2 * CROSS_SUFFIX_LEADS_PER_DOMAIN);
 }

@@ -360,3 +360,58 @@ fn usage_errors_exit_2() {
     }
     assert!(!home.path().join("intel").exists(), "nothing was stored");
 }
+
+/// A feed's words cannot choose its format, an empty read never wipes a stored feed, ids from a
+/// feed reach the terminal escaped, and a name that cannot match is said, not skipped.
+#[test]
+fn hostile_feeds_and_names_are_refused_out_loud() {
+    let home = tempfile::tempdir().unwrap();
+    let load = |name: &str, text: &str| {
+        let path = home.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        dnshunt(
+            home.path(),
+            &["intel", "load", "--name", "tf", path.to_str().unwrap()],
+            b"",
+        )
+    };
+    // A ThreatFox answer whose tags read like STIX keys is still ThreatFox.
+    let threatfox = r#"{"query_status": "ok", "data": [{"id": "41", "ioc": "evil-c2.example", "ioc_type": "domain", "threat_type": "botnet_cc", "confidence_level": 90, "first_seen": "2024-08-28 10:00:00 UTC", "tags": ["indicator", "bundle"]}]}"#;
+    let first = load("tf.json", threatfox);
+    assert_eq!(code(&first), 0, "{}", stderr(&first));
+    assert_eq!(matches(home.path(), &["evil-c2.example"]).len(), 1);
+
+    // Read as nothing: the stored feed stays.
+    let empty = load("tf2.json", r#"{"query_status": "ok", "data": []}"#);
+    assert_eq!(code(&empty), 1);
+    assert!(
+        stderr(&empty).contains("left as it was stored"),
+        "{}",
+        stderr(&empty)
+    );
+    assert_eq!(matches(home.path(), &["evil-c2.example"]).len(), 1);
+
+    // A record id with a terminal escape in it, and an address that would match every
+    // sinkholed answer.
+    let stix = "{\"type\": \"bundle\", \"objects\": [\
+        {\"type\": \"indicator\", \"id\": \"indicator--7\\u001b[31mRED\", \"pattern\": \"[file:name = 'x']\", \"valid_from\": \"2024-01-01T00:00:00Z\"},\
+        {\"type\": \"indicator\", \"id\": \"indicator--8\", \"pattern\": \"[ipv4-addr:value = '0.0.0.0']\", \"valid_from\": \"2024-01-01T00:00:00Z\"},\
+        {\"type\": \"indicator\", \"id\": \"indicator--9\", \"pattern\": \"[domain-name:value = 'c2.example']\", \"valid_from\": \"2024-01-01T00:00:00Z\"}]}";
+    let output = load("stix.json", stix);
+    assert_eq!(code(&output), 1);
+    let errors = stderr(&output);
+    assert!(errors.contains("indicator--7\\u{1b}[31mRED"), "{errors}");
+    assert!(!errors.contains('\u{1b}'), "{errors}");
+    assert!(
+        errors.contains("0.0.0.0: a sink or loopback address"),
+        "{errors}"
+    );
+
+    let output = dnshunt(home.path(), &["intel", "match", "a b.c2.example"], b"");
+    assert_eq!(code(&output), 1);
+    assert!(
+        stderr(&output).contains("a b.c2.example: not matched: not a valid host name"),
+        "{}",
+        stderr(&output)
+    );
+}

@@ -7,6 +7,7 @@ use std::time::{Duration, SystemTime};
 
 use anyhow::{Context, Result, bail};
 use clap::{Subcommand, ValueEnum};
+use dnshunt_features::InvalidReason;
 use dnshunt_intel::fetch::{is_url, name_from_url};
 use dnshunt_intel::store::{check_name, name_from_path};
 use dnshunt_intel::{
@@ -15,6 +16,7 @@ use dnshunt_intel::{
 };
 
 use crate::output::{Format, Table, Value};
+use crate::visible::visible;
 
 /// Threat-intel commands.
 #[derive(clap::Args)]
@@ -216,6 +218,18 @@ fn run_load(args: &LoadArgs, store: &FeedStore, fetch: &FetchOptions) -> Result<
                 (feed, freshness_note(&freshness))
             }
         };
+        if feed.indicators.is_empty() {
+            // Most likely the wrong format (guessed or given): never let it wipe a good copy.
+            writeln!(
+                err,
+                "{}: no indicators read as {}; feed {name:?} is left as it was stored. \
+                 If the format is wrong, name it with --feed",
+                feed.source, feed.kind
+            )?;
+            report_rejected(&mut err, &feed, store)?;
+            code = ExitCode::from(1);
+            continue;
+        }
         store.save(&feed).with_context(|| {
             format!(
                 "storing feed {name:?} under {} (check --home)",
@@ -244,6 +258,14 @@ fn run_load(args: &LoadArgs, store: &FeedStore, fetch: &FetchOptions) -> Result<
     Ok(code)
 }
 
+/// `text` cut to at most 300 characters, marked with `…` when cut.
+fn shortened(text: &str) -> String {
+    match text.char_indices().nth(300) {
+        Some((at, _)) => format!("{}…", &text[..at]),
+        None => text.to_owned(),
+    }
+}
+
 /// How a fetched feed was obtained, for the `loaded ...` line.
 fn freshness_note(freshness: &Freshness) -> String {
     match freshness {
@@ -267,7 +289,13 @@ fn report_rejected(err: &mut impl Write, feed: &Feed, store: &FeedStore) -> Resu
             RejectKind::Malformed => "malformed",
             RejectKind::Unsupported => "unsupported",
         };
-        writeln!(err, "{place}: {kind}: {}", rejected.reason)?;
+        // Ids and reasons quote the feed: escaped, and cut, as a field can be megabytes long.
+        writeln!(
+            err,
+            "{}: {kind}: {}",
+            shortened(&visible(&place)),
+            shortened(&visible(&rejected.reason))
+        )?;
     }
     if feed.rejected.len() > SHOWN_REJECTS {
         writeln!(
@@ -359,7 +387,22 @@ fn run_match(args: &MatchArgs, store: &FeedStore) -> Result<ExitCode> {
         }
     }
     table.write(&mut std::io::stdout().lock(), args.format)?;
-    Ok(ExitCode::SUCCESS)
+    // Names that are no host name cannot match a feed's; say so rather than print nothing.
+    let batch = dnshunt_features::normalize(&queries);
+    let mut err = std::io::stderr().lock();
+    let mut code = ExitCode::SUCCESS;
+    for (query, name) in queries.iter().zip(batch.iter()) {
+        if let Some(reason) = name.invalid.filter(|r| *r != InvalidReason::IpLiteral) {
+            writeln!(
+                err,
+                "{}: not matched: not a valid host name ({})",
+                shortened(&visible(query)),
+                reason.as_str()
+            )?;
+            code = ExitCode::from(1);
+        }
+    }
+    Ok(code)
 }
 
 fn match_row(index: &IntelIndex, query: &str, found: dnshunt_intel::Match) -> Option<Vec<Value>> {

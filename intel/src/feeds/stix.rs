@@ -131,11 +131,22 @@ fn indicator(
             return;
         }
     };
-    let confidence = object
-        .get("confidence")
-        .and_then(Value::as_u64)
-        .and_then(|c| u8::try_from(c).ok())
-        .filter(|&c| c <= 100);
+    // STIX confidence is an integer 0-100; anything else is not a confidence to match at 100.
+    let confidence = match object.get("confidence") {
+        None | Some(Value::Null) => None,
+        Some(value) => {
+            let Some(c) = value.as_u64().filter(|&c| c <= 100) else {
+                out.reject(
+                    0,
+                    id,
+                    RejectKind::Malformed,
+                    format!("confidence {value} is not an integer from 0 to 100"),
+                );
+                return;
+            };
+            u8::try_from(c).ok()
+        }
+    };
     let strings = |name: &str| -> Vec<String> {
         object
             .get(name)
@@ -389,5 +400,22 @@ mod tests {
                 (Some("indicator--d"), RejectKind::Malformed),
             ]
         );
+    }
+
+    #[test]
+    fn a_confidence_out_of_range_is_malformed_not_certain() {
+        for confidence in ["150", "-5", "\"low\"", "50.5"] {
+            let object = format!(
+                r#"{{"type": "indicator", "id": "indicator--x", "pattern": "[domain-name:value = 'c2.example']",
+                    "valid_from": "2024-08-28T10:00:00Z", "confidence": {confidence}}}"#
+            );
+            let loaded = load(&object, "stix").unwrap();
+            assert!(loaded.indicators.is_empty(), "{confidence}");
+            assert_eq!(
+                loaded.rejected[0].kind,
+                RejectKind::Malformed,
+                "{confidence}"
+            );
+        }
     }
 }

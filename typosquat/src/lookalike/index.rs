@@ -5,7 +5,7 @@ use std::hash::Hasher;
 use aho_corasick::AhoCorasick;
 use dnshunt_features::dictionary::Dictionary;
 use dnshunt_features::vector::BUILTIN_WORD_LIST;
-use dnshunt_features::{Name, NormalizedBatch, normalize};
+use dnshunt_features::{Name, NormalizedBatch, SuffixKind, normalize};
 use rustc_hash::{FxHashMap, FxHashSet, FxHasher};
 
 use super::distance::{EditOp, edit_ops};
@@ -266,7 +266,11 @@ impl LookalikeIndex {
         }
         let registered = name.registered_domain?;
         let label = name.domain_label?;
-        if self.owned.contains(registered) || self.owned_labels.contains(label) {
+        // `brand.*` owns the label under registry suffixes only: under a private suffix
+        // (`duckdns.org`, `github.io`) anyone can take it.
+        let owned_label =
+            self.owned_labels.contains(label) && name.suffix_kind != SuffixKind::Private;
+        if self.owned.contains(registered) || owned_label {
             return None;
         }
         if let Some(found) = self.in_permutations(name.query, registered, label) {

@@ -135,6 +135,9 @@ mod index_tests {
             assert_eq!(how(&index, name), None, "{name}");
         }
         assert_eq!(how(&index, "www.googlee.com").as_deref(), Some("addition"));
+        // `google.*` covers registry suffixes; anyone can take the label under a private one.
+        assert!(how(&index, "google.duckdns.org").is_some());
+        assert!(how(&index, "google.github.io").is_some());
     }
 
     #[test]
