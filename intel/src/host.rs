@@ -132,7 +132,69 @@ pub fn host_of_url(url: &str) -> Result<IndicatorValue, String> {
     if host.is_empty() {
         return Err(format!("{url:?} has no host"));
     }
-    parse_host(&percent_decode(host)?).map_err(|reason| format!("in URL {url:?}: {reason}"))
+    let host = percent_decode(host)?;
+    if let Some(address) = url_ipv4(&host) {
+        return address
+            .map(|ip| IndicatorValue::Ip(IpAddr::V4(ip)))
+            .map_err(|reason| format!("in URL {url:?}: {reason}"));
+    }
+    parse_host(&host).map_err(|reason| format!("in URL {url:?}: {reason}"))
+}
+
+/// The IPv4 address a browser reads in a URL host that ends in a number (WHATWG URL):
+/// `2130706433`, `0x7f000001`, `127.1` and `0177.0.0.1` are all 127.0.0.1. `None` when the host
+/// is a name; an error when it ends in a number but is no address (browsers refuse the URL).
+fn url_ipv4(host: &str) -> Option<Result<Ipv4Addr, String>> {
+    let host = host.strip_suffix('.').unwrap_or(host);
+    let parts: Vec<&str> = host.split('.').collect();
+    let last = *parts.last()?;
+    let numeric = !last.is_empty()
+        && (last.bytes().all(|b| b.is_ascii_digit())
+            || last
+                .strip_prefix("0x")
+                .or_else(|| last.strip_prefix("0X"))
+                .is_some_and(|hex| hex.bytes().all(|b| b.is_ascii_hexdigit())));
+    if !numeric {
+        return None;
+    }
+    let refuse = || {
+        Err(format!(
+            "{host:?} ends in a number but is not an IPv4 address"
+        ))
+    };
+    if parts.len() > 4 {
+        return Some(refuse());
+    }
+    let mut numbers = Vec::with_capacity(parts.len());
+    for part in &parts {
+        let (digits, radix) =
+            if let Some(hex) = part.strip_prefix("0x").or_else(|| part.strip_prefix("0X")) {
+                (hex, 16)
+            } else if part.len() > 1 && part.starts_with('0') {
+                (&part[1..], 8)
+            } else {
+                (*part, 10)
+            };
+        let value = if digits.is_empty() {
+            Ok(0)
+        } else {
+            u64::from_str_radix(digits, radix)
+        };
+        match value {
+            Ok(value) => numbers.push(value),
+            Err(_) => return Some(refuse()),
+        }
+    }
+    // All parts but the last are one byte each; the last fills the bytes left.
+    let (last, leading) = numbers.split_last()?;
+    if leading.iter().any(|&n| n > 255) || *last >= 1 << (8 * (5 - numbers.len())) {
+        return Some(refuse());
+    }
+    let mut address = *last;
+    for (i, &n) in leading.iter().enumerate() {
+        address += n << (8 * (3 - i));
+    }
+    Some(Ok(Ipv4Addr::from(u32::try_from(address).ok()?)))
 }
 
 fn is_scheme(text: &str) -> bool {
@@ -201,6 +263,30 @@ mod tests {
         assert_eq!(host("evil.example/path"), "evil.example");
         assert_eq!(host("http://%65vil.example/"), "evil.example");
         assert_eq!(host("http://a@b@evil.example/"), "evil.example");
+    }
+
+    #[test]
+    fn numeric_url_hosts_are_the_addresses_browsers_read() {
+        for url in [
+            "http://2130706433/x",
+            "http://0x7f000001/",
+            "http://127.1/",
+            "http://0177.0.0.1/",
+            "http://0x7f.0.0.1./",
+        ] {
+            assert_eq!(host(url), "127.0.0.1", "{url}");
+        }
+        assert_eq!(host("http://198.51.100.7:8080/a"), "198.51.100.7");
+        for url in [
+            "http://1.2.3.4.5/",
+            "http://256.1.1.1/",
+            "http://a.09/",
+            "http://1.2.65536/",
+        ] {
+            assert!(host_of_url(url).is_err(), "{url}");
+        }
+        // A label that only looks numeric in part stays a name.
+        assert_eq!(host("http://1x.example/"), "1x.example");
     }
 
     #[test]

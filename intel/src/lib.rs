@@ -177,6 +177,19 @@ fn load_bytes(
             FeedKind::detect(&text).ok_or_else(|| IntelError::UnknownFormat(origin.to_owned()))?
         }
     };
+    // A CSV or list line stands alone; a JSON line left out can change what the rest means
+    // (a `"revoked": true` dropped with it).
+    let json = text
+        .trim_start_matches('\u{feff}')
+        .trim_start()
+        .starts_with(['{', '[']);
+    if json && let Some(line) = bad_lines.first() {
+        return Err(IntelError::Format {
+            origin: origin.to_owned(),
+            kind,
+            reason: format!("line {line} is not UTF-8, and a JSON feed must be UTF-8 throughout"),
+        });
+    }
     let mut feed = Feed::load(kind, name, origin, &text, loaded_at)?;
     if !bad_lines.is_empty() {
         feed.rejected
@@ -209,4 +222,30 @@ fn decode_lines(bytes: &[u8]) -> (String, Vec<usize>) {
         }
     }
     (text, bad)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_json_feed_with_a_line_that_is_not_utf8_is_refused_whole() {
+        let json = b"{\"type\": \"indicator\", \"id\": \"indicator--1\",\n\"revoked\": true, \"note\": \"\xff\",\n\"pattern\": \"[domain-name:value = 'x.example']\"}";
+        let refused = load_bytes(json, "f.json", None, "f", std::time::SystemTime::UNIX_EPOCH);
+        assert!(
+            matches!(&refused, Err(IntelError::Format { reason, .. }) if reason.contains("line 2")),
+            "{refused:?}"
+        );
+        // A list keeps its other lines and reports the bad one.
+        let list = load_bytes(
+            b"a.example\n\xff\nb.example\n",
+            "l.txt",
+            None,
+            "l",
+            std::time::SystemTime::UNIX_EPOCH,
+        )
+        .unwrap();
+        assert_eq!(list.indicators.len(), 2);
+        assert_eq!(list.rejected[0].line, 2);
+    }
 }
