@@ -71,3 +71,29 @@ fn popularity_is_counted_over_recent_days() {
         "one client in the last 7 days: not popular, reported"
     );
 }
+
+/// 25 infected hosts whose DGA lookups all fail (NXDOMAIN) did not reach the domain: they do
+/// not make it popular, and each is reported.
+#[test]
+fn failed_lookups_do_not_make_a_domain_popular() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("dns.json");
+    let mut text = String::new();
+    for client in 1..=25 {
+        writeln!(
+            text,
+            "{{\"ts\":{},\"id.orig_h\":\"10.9.0.{client}\",\"query\":\"{NAME}\",\
+             \"qtype_name\":\"A\",\"rcode_name\":\"NXDOMAIN\"}}",
+            NOW + client
+        )
+        .unwrap();
+    }
+    std::fs::write(&log, text).unwrap();
+    let home = dir.path().join("home");
+    let run = dnshunt(
+        &home,
+        &["ingest", "--format", "zeek-json", log.to_str().unwrap()],
+    );
+    assert!(run.status.success(), "{}", stderr(&run));
+    assert_eq!(dga_findings(&home), 25);
+}

@@ -402,3 +402,98 @@ fn rows_with_unique(home: &Path, table: &str, key: &str) -> i64 {
     assert_eq!(rows, keys, "{table} has rows with the same {key}");
     rows
 }
+
+/// A log rotated while the stream was stopped (renamed, and a new, shorter one in its place)
+/// neither stops the restart nor is read twice: a finished batch is not read again.
+#[test]
+fn a_log_rotated_between_runs_is_not_read_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let source = dir.path().join("incoming");
+    std::fs::create_dir(&source).unwrap();
+    let home = dir.path().join("home");
+    let line = |i: u32| {
+        format!(
+            "{{\"rrname\":\"host{i}.example.com\",\"rrtype\":\"A\",\"rdata\":[\"192.0.2.1\"],\
+             \"count\":1,\"time_first\":{},\"time_last\":{}}}\n",
+            1_700_000_000 + i,
+            1_700_000_000 + i
+        )
+    };
+    let log = source.join("dns.json");
+    std::fs::write(&log, (0..20).map(line).collect::<String>()).unwrap();
+    let run = || {
+        let output = stream_command(&home, &source, &["--once"])
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    };
+    run();
+    std::fs::rename(&log, source.join("dns.json.1")).unwrap();
+    std::fs::write(&log, (20..23).map(line).collect::<String>()).unwrap();
+    run();
+    assert_eq!(rows_with_unique(&home, "events", "query"), 23);
+}
+
+/// Newly-seen prevalence is the lake's clients since the first sighting, not a batch's: a new
+/// domain that five clients query, one a batch, is new and rare for the first two only (the
+/// default `max_clients = 2`), and a batch `detect` over the same day reports none.
+#[test]
+fn newly_seen_prevalence_counts_the_lake_not_the_batch() {
+    let dir = tempfile::tempdir().unwrap();
+    let source = dir.path().join("incoming");
+    std::fs::create_dir(&source).unwrap();
+    let start = 1_700_000_000;
+    let line = |ts: i64, client: &str, query: &str| {
+        format!(
+            "{{\"ts\":{ts},\"id.orig_h\":\"{client}\",\"query\":\"{query}\",\"qtype_name\":\"A\",\
+             \"rcode_name\":\"NOERROR\",\"answers\":[\"192.0.2.1\"]}}\n"
+        )
+    };
+    // Each line is one batch of 200 bytes.
+    let mut log = line(start, "10.0.0.1", "www.baseline.example");
+    for i in 1..=5 {
+        log += &line(
+            start + 2 * 86_400 + i,
+            &format!("10.0.0.{i}"),
+            "www.intranet-news.example",
+        );
+    }
+    std::fs::write(source.join("dns.json"), log).unwrap();
+    let new_domain = |home: &Path| {
+        sql_rows(
+            home,
+            "SELECT client_ip, reason FROM findings WHERE detector = 'newly_seen_domain' \
+             ORDER BY client_ip",
+        )
+    };
+
+    let batch = dir.path().join("batch");
+    let run = dnshunt(&batch, &["ingest", source.to_str().unwrap()]);
+    assert!(run.status.success(), "{}", stderr(&run));
+    let run = dnshunt(&batch, &["detect"]);
+    assert!(run.status.success(), "{}", stderr(&run));
+    assert!(new_domain(&batch).is_empty(), "{:?}", new_domain(&batch));
+
+    let streamed = dir.path().join("streamed");
+    let run = Command::new(binary("dnshunt"))
+        .arg("--home")
+        .arg(&streamed)
+        .args(["stream", "--batch-bytes", "200", "--once", "--source"])
+        .arg(format!("dir:{}", source.display()))
+        .output()
+        .unwrap();
+    assert!(run.status.success(), "{}", stderr(&run));
+    let found = new_domain(&streamed);
+    let clients: Vec<&str> = found
+        .iter()
+        .map(|f| f["client_ip"].as_str().unwrap())
+        .collect();
+    assert_eq!(clients, ["10.0.0.1", "10.0.0.2"], "{found:?}");
+    assert!(
+        found[1]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("by 2 clients"),
+        "{found:?}"
+    );
+}

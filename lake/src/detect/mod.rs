@@ -315,7 +315,9 @@ async fn find(
     let sightings_exist = tables::exists(&table_dir(home, newly_seen::TABLE));
     let mut sightings = newly_seen::Sightings::load(ctx, sightings_exist).await?;
     sightings.observe(&groups);
-    let new_domains = sightings.judge(&groups, &config.newly_seen);
+    let candidates = sightings.candidates(&groups, &config.newly_seen);
+    let clients = prevalence(ctx, &candidates).await?;
+    let new_domains = sightings.judge(&groups, &config.newly_seen, &clients);
 
     let mut findings = Vec::new();
     for (group, new_domain) in groups.iter().zip(new_domains) {
@@ -429,12 +431,7 @@ async fn drop_popular_dga(
     let mut domains: Vec<&str> = flagged.iter().map(|(_, d)| *d).collect();
     domains.sort_unstable();
     domains.dedup();
-    // Registered domains of valid names hold letters, digits, '-' and '.'; quotes are doubled anyway.
-    let list = domains
-        .iter()
-        .map(|d| format!("'{}'", d.replace('\'', "''")))
-        .collect::<Vec<_>>()
-        .join(", ");
+    let list = sql_strings(domains.iter().copied());
     let oldest = groups.iter().map(|g| g.first_time).min();
     let period = match oldest {
         Some(oldest) if config.popularity_days > 0 => {
@@ -448,8 +445,12 @@ async fn drop_popular_dga(
         }
         _ => String::new(),
     };
+    // Clients whose lookups failed (NXDOMAIN, SERVFAIL) did not reach the domain: a DGA
+    // outbreak on many hosts must not make its own names look popular. Query-only logs (BIND,
+    // dnsmasq) say nothing of the outcome, so their clients count.
     let sql = format!(
         "SELECT registered_domain FROM events WHERE registered_domain IN ({list}) {period} \
+         AND (rcode IS NULL OR rcode = 'NOERROR' OR cardinality(answers) > 0) \
          GROUP BY registered_domain HAVING count(DISTINCT client_ip) > {}",
         config.max_clients
     );
@@ -469,6 +470,45 @@ async fn drop_popular_dga(
         }
     }
     Ok(silenced)
+}
+
+/// Distinct clients that queried each domain of `domains` (with its first sighting) from then
+/// on, over the whole `events` table: the lake's prevalence, not a stream batch's or a
+/// `--since` window's.
+async fn prevalence(
+    ctx: &SessionContext,
+    domains: &[(String, i64)],
+) -> Result<HashMap<String, u64>, LakeError> {
+    let Some(since) = domains.iter().map(|&(_, first)| first).min() else {
+        return Ok(HashMap::new());
+    };
+    let list = sql_strings(domains.iter().map(|(d, _)| d.as_str()));
+    let sql = format!(
+        "SELECT registered_domain, count(DISTINCT client_ip) AS clients FROM events \
+         WHERE registered_domain IN ({list}) AND client_ip IS NOT NULL {} \
+         GROUP BY registered_domain",
+        since_filter(Some(since))
+    );
+    let mut counts = HashMap::new();
+    for batch in run(ctx, &sql).await? {
+        let domains = columns::strings(&batch, "registered_domain")?;
+        let clients = columns::integers(&batch, "clients")?;
+        for (domain, n) in domains.into_iter().zip(clients) {
+            if let Some(domain) = domain {
+                counts.insert(domain, u64::try_from(n).unwrap_or_default());
+            }
+        }
+    }
+    Ok(counts)
+}
+
+/// `'a', 'b'`: SQL string literals for an `IN` list. Registered domains of valid names hold
+/// letters, digits, '-' and '.'; quotes are doubled anyway.
+fn sql_strings<'a>(values: impl Iterator<Item = &'a str>) -> String {
+    values
+        .map(|v| format!("'{}'", v.replace('\'', "''")))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn since_filter(since: Option<i64>) -> String {

@@ -118,31 +118,58 @@ impl Sightings {
         }
     }
 
-    /// For each group, whether its domain is new and rare, per `config`.
-    pub fn judge(&self, groups: &[QueryGroup], config: &NewlySeenConfig) -> Vec<Option<NewDomain>> {
-        let Some(lake_start) = self.first_seen.values().min().copied() else {
+    /// The end of the baseline: domains first seen before it are never new.
+    fn baseline_end(&self, config: &NewlySeenConfig) -> Option<i64> {
+        let lake_start = self.first_seen.values().min().copied()?;
+        Some(lake_start + i64::from(config.baseline_hours) * 3_600_000_000)
+    }
+
+    /// The domains of `groups` first seen after the baseline, with their first sighting: the
+    /// ones whose prevalence [`Self::judge`] needs.
+    pub fn candidates(
+        &self,
+        groups: &[QueryGroup],
+        config: &NewlySeenConfig,
+    ) -> Vec<(String, i64)> {
+        let Some(baseline_end) = self.baseline_end(config).filter(|_| config.enabled) else {
+            return Vec::new();
+        };
+        let mut domains: Vec<(String, i64)> = groups
+            .iter()
+            .filter_map(|g| {
+                let domain = g.registered_domain.as_deref()?;
+                let first_seen = *self.first_seen.get(domain)?;
+                (first_seen >= baseline_end).then(|| (domain.to_owned(), first_seen))
+            })
+            .collect();
+        domains.sort_unstable();
+        domains.dedup();
+        domains
+    }
+
+    /// For each group, whether its domain is new and rare, per `config`. `clients` holds the
+    /// prevalence of the [`Self::candidates`]: distinct clients since the first sighting.
+    pub fn judge(
+        &self,
+        groups: &[QueryGroup],
+        config: &NewlySeenConfig,
+        clients: &HashMap<String, u64>,
+    ) -> Vec<Option<NewDomain>> {
+        let Some(baseline_end) = self.baseline_end(config) else {
             return vec![None; groups.len()];
         };
-        let baseline_end = lake_start + i64::from(config.baseline_hours) * 3_600_000_000;
-        // Prevalence needs clients: names from logs without them (passive DNS) are not judged.
-        let mut clients: HashMap<&str, std::collections::HashSet<&str>> = HashMap::new();
-        for g in groups {
-            if let (Some(domain), Some(client)) =
-                (g.registered_domain.as_deref(), g.client_ip.as_deref())
-            {
-                clients.entry(domain).or_default().insert(client);
-            }
-        }
         groups
             .iter()
             .map(|g| {
                 let domain = g.registered_domain.as_deref()?;
                 let first_seen = *self.first_seen.get(domain)?;
-                let prevalence = clients.get(domain)?.len() as u64;
+                // Prevalence needs clients: logs without them (passive DNS) are not judged.
+                g.client_ip.as_ref()?;
+                let prevalence = *clients.get(domain)?;
                 (config.enabled
                     && first_seen >= baseline_end
-                    && g.first_time - first_seen < RECENT_MICROS
-                    && prevalence <= u64::from(config.max_clients))
+                    && (0..RECENT_MICROS).contains(&(g.first_time - first_seen))
+                    && (1..=u64::from(config.max_clients)).contains(&prevalence))
                 .then_some(NewDomain {
                     first_seen,
                     clients: prevalence,

@@ -176,7 +176,7 @@ impl Stream {
             source,
             state_dir,
             options,
-            unfinished: last.batch > 0,
+            unfinished: last.batch > 0 && !last.done,
             last,
             _lock: lock,
         })
@@ -208,7 +208,7 @@ impl Stream {
             let plan = self.last.clone();
             let mut report = self.carry_out(&plan, planned, functions, detect, alert)?;
             report.redone = true;
-            self.unfinished = false;
+            self.finished()?;
             return Ok(Some(report));
         }
         let Some((plan, planned)) = self.plan_next()? else {
@@ -218,8 +218,16 @@ impl Stream {
         self.last = plan.clone();
         self.unfinished = true;
         let report = self.carry_out(&plan, planned, functions, detect, alert)?;
-        self.unfinished = false;
+        self.finished()?;
         Ok(Some(report))
+    }
+
+    /// Records that the last batch is committed everywhere.
+    fn finished(&mut self) -> Result<(), LakeError> {
+        self.last.done = true;
+        self.last.save(&self.state_dir)?;
+        self.unfinished = false;
+        Ok(())
     }
 
     /// The next batch's plan, with the bytes read while planning; `None` when nothing is new.

@@ -16,6 +16,8 @@ use crate::stream::table_source::Span;
 
 /// Most header lines kept per file: Zeek writes eight; a hostile file cannot grow the plan.
 const MAX_HEADER_LINES: usize = 64;
+/// Longest CSV header line kept, in bytes.
+const MAX_CSV_HEADER: usize = 64 * 1024;
 /// Lines looked at to tell a new file's format.
 const SNIFF_LINES: usize = 50;
 
@@ -35,6 +37,10 @@ pub struct Plan {
     /// (batch 0 holds only the position a new stream starts from).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub events: Option<Span>,
+    /// Whether every commit of the batch was made: a restart then plans the next one instead
+    /// of reading this one's files again (a log rotated since may no longer be where it was).
+    #[serde(default)]
+    pub done: bool,
 }
 
 /// Part of one file that a batch reads: whole lines from `start` up to `end`.
@@ -158,6 +164,7 @@ pub fn next(
         ranges: Vec::new(),
         files: last.files.clone(),
         events: None,
+        done: false,
     };
     let mut planned = Vec::new();
     let budget = budget.max(1);
@@ -240,6 +247,9 @@ pub fn next(
             if file_format == Format::ZeekTsv.as_str() {
                 update_header(&mut state.header, &bytes);
             }
+            if file_format == Format::Csv.as_str() && state.header.is_empty() {
+                keep_csv_header(&mut state.header, &bytes);
+            }
             state.format = Some(file_format);
             left = left.saturating_sub(cut as u64);
             Planned { range, bytes }
@@ -313,6 +323,18 @@ fn count_lines(bytes: &[u8]) -> u64 {
     // A trailing newline leaves an empty last piece, which is no line.
     let pieces = bytes.split(|&b| b == b'\n').count() as u64;
     pieces - u64::from(bytes.is_empty() || bytes.ends_with(b"\n"))
+}
+
+/// Keeps a CSV file's first line that is not blank: it names the columns of every later batch.
+/// One longer than [`MAX_CSV_HEADER`] is not kept (the plan is rewritten every batch); the
+/// rows of later batches then go to quarantine, not astray.
+fn keep_csv_header(header: &mut Vec<String>, bytes: &[u8]) {
+    let first = bytes
+        .split(|&b| b == b'\n')
+        .find(|line| !line.trim_ascii().is_empty());
+    if let Some(line) = first.filter(|line| line.len() <= MAX_CSV_HEADER) {
+        header.push(String::from_utf8_lossy(line.strip_suffix(b"\r").unwrap_or(line)).into_owned());
+    }
 }
 
 /// Keeps the header block Zeek wrote last: `#separator` starts a new one, `#close` is no header.
@@ -414,6 +436,26 @@ mod tests {
                 .unwrap()
                 .is_none()
         );
+    }
+
+    #[test]
+    fn a_csv_header_goes_with_every_later_batch() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("a.csv"),
+            "\ntime,client,query\n1700000000,10.0.0.1,a.example\n1700000001,10.0.0.1,b.example\n",
+        )
+        .unwrap();
+        let start = Plan::default();
+        let (one, planned) = next(&start, dir.path(), 50, Format::Csv, false)
+            .unwrap()
+            .unwrap();
+        assert!(planned[0].range.header.is_empty());
+        let (_, planned) = next(&one, dir.path(), 50, Format::Csv, false)
+            .unwrap()
+            .unwrap();
+        assert_eq!(planned[0].bytes, b"1700000001,10.0.0.1,b.example\n");
+        assert_eq!(planned[0].range.header, ["time,client,query"]);
     }
 
     #[test]
