@@ -10,7 +10,8 @@ use serde_json::Value;
 const NOW: i64 = 1_793_577_600;
 
 /// Three clients, three ordinary-looking names: one answered with a listed address, one with an
-/// address inside a listed network (after a CNAME), one with an unlisted address.
+/// address inside a listed network (after a CNAME), one with an unlisted address; and a fourth
+/// client whose lookup of the second name failed, which got no listed answer.
 fn write_log(path: &Path) {
     let line = |client: &str, query: &str, answers: &str| {
         format!(
@@ -26,6 +27,7 @@ fn write_log(path: &Path) {
             r#"["edge.example.org","192.0.2.77"]"#,
         ),
         line("10.1.0.7", "www.example.com", r#"["203.0.113.5"]"#),
+        line("10.1.0.8", "portal.example.org", "[]").replace("NOERROR", "NXDOMAIN"),
     ]
     .concat();
     std::fs::write(path, log).unwrap();

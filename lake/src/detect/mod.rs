@@ -299,10 +299,12 @@ async fn find(
         distinct
     };
     let mut judged = signals::name_signals(&names, functions, config);
-    if config.intel.enabled && has_address_indicators(functions) {
-        let answers = answer_addresses(ctx, table, groups_since, &names).await?;
-        signals::add_answer_hits(&mut judged, &answers, functions);
-    }
+    let answered = if config.intel.enabled && has_address_indicators(functions) {
+        let answers = answer_addresses(ctx, table, groups_since, &groups).await?;
+        answer_hits(&answers, &groups, &names, &judged, functions)
+    } else {
+        HashMap::new()
+    };
     let domain_of: HashMap<&str, &str> = groups
         .iter()
         .filter_map(|g| Some((g.query.as_str(), g.registered_domain.as_deref()?)))
@@ -320,9 +322,20 @@ async fn find(
     let new_domains = sightings.judge(&groups, &config.newly_seen, &clients);
 
     let mut findings = Vec::new();
-    for (group, new_domain) in groups.iter().zip(new_domains) {
-        let Some(signals) = by_name.get(group.query.as_str()) else {
+    for (at, (group, new_domain)) in groups.iter().zip(new_domains).enumerate() {
+        let Some(&signals) = by_name.get(group.query.as_str()) else {
             continue;
+        };
+        let with_answers;
+        let signals = match answered.get(&at) {
+            Some(intel) => {
+                with_answers = signals::NameSignals {
+                    intel: intel.clone(),
+                    ..signals.clone()
+                };
+                &with_answers
+            }
+            None => signals,
         };
         // Before --since, a retro-hunt only looks for intel.
         let before_since = options.since.is_some_and(|since| group.last_time < since);
@@ -357,6 +370,40 @@ async fn find(
     })
 }
 
+/// The intel signal of each group (client, name, day) that was answered, by index into
+/// `groups`: an answer hit belongs to the client that got the answer, on that day, not to every
+/// client of the name. It starts from the name's own signal (`judged`, by `names`).
+fn answer_hits(
+    answers: &[(usize, IpAddr)],
+    groups: &[QueryGroup],
+    names: &[&str],
+    judged: &[signals::NameSignals],
+    functions: &Functions,
+) -> HashMap<usize, Option<signals::IntelSignal>> {
+    let mut owners: Vec<usize> = answers.iter().map(|&(group, _)| group).collect();
+    owners.dedup();
+    let mut per_group: Vec<signals::NameSignals> = owners
+        .iter()
+        .map(|&group| signals::NameSignals {
+            intel: names
+                .binary_search(&groups[group].query.as_str())
+                .ok()
+                .and_then(|row| judged[row].intel.clone()),
+            ..Default::default()
+        })
+        .collect();
+    let by_owner: Vec<(usize, IpAddr)> = answers
+        .iter()
+        .filter_map(|&(group, ip)| Some((owners.binary_search(&group).ok()?, ip)))
+        .collect();
+    signals::add_answer_hits(&mut per_group, &by_owner, functions);
+    owners
+        .into_iter()
+        .zip(per_group)
+        .map(|(group, signals)| (group, signals.intel))
+        .collect()
+}
+
 /// Whether any loaded feed lists an address or a network: without one, answers need no reading.
 fn has_address_indicators(functions: &Functions) -> bool {
     functions
@@ -366,39 +413,50 @@ fn has_address_indicators(functions: &Functions) -> bool {
         .any(|i| i.kind != dnshunt_intel::IndicatorType::Domain)
 }
 
-/// The query behind [`answer_addresses`]: the distinct names and answers of `table` from `since`
-/// on. Public for the detect benchmark's breakdown.
+/// The query behind [`answer_addresses`]: the distinct clients, names, days (since the epoch)
+/// and answers of `table` from `since` on. Public for the detect benchmark's breakdown.
 pub fn answers_sql(table: &str, since: Option<i64>) -> String {
     format!(
-        "SELECT DISTINCT query, answer FROM \
-           (SELECT query, unnest(answers) AS answer FROM {table} \
+        "SELECT DISTINCT client_ip, query, to_unixtime(event_time) / 86400 AS day, answer FROM \
+           (SELECT client_ip, query, event_time, unnest(answers) AS answer FROM {table} \
             WHERE is_valid_name AND cardinality(answers) > 0 {}) AS resolved",
         since_filter(since)
     )
 }
 
-/// The distinct (name, answer address) pairs of `table` from `since` on, the name as its index
-/// in `names` (sorted), in a fixed order. Answers that are not addresses (CNAME targets, TXT
-/// strings) are skipped, as are names not in `names`.
+/// Which group (client, name, day) of `groups` was answered with which address, as (index into
+/// `groups`, address), in a fixed order. Answers that are not addresses (CNAME targets, TXT
+/// strings) are skipped.
 async fn answer_addresses(
     ctx: &SessionContext,
     table: &str,
     since: Option<i64>,
-    names: &[&str],
+    groups: &[QueryGroup],
 ) -> Result<Vec<(usize, IpAddr)>, LakeError> {
+    let index: HashMap<(Option<&str>, &str, i64), usize> = groups
+        .iter()
+        .enumerate()
+        .map(|(at, g)| {
+            let day = g.first_time.div_euclid(DAY_MICROS);
+            ((g.client_ip.as_deref(), g.query.as_str(), day), at)
+        })
+        .collect();
     let mut pairs = Vec::new();
     for batch in run(ctx, &answers_sql(table, since)).await? {
+        let clients = columns::strings(&batch, "client_ip")?;
         let queries = columns::strings(&batch, "query")?;
+        let days = columns::integers(&batch, "day")?;
         let answers = columns::strings(&batch, "answer")?;
-        for (query, answer) in queries.iter().zip(&answers) {
+        for (((client, query), day), answer) in clients.iter().zip(&queries).zip(days).zip(&answers)
+        {
             let (Some(query), Some(answer)) = (query, answer) else {
                 continue;
             };
-            if let (Ok(row), Ok(address)) = (
-                names.binary_search(&query.as_str()),
+            if let (Some(&group), Ok(address)) = (
+                index.get(&(client.as_deref(), query.as_str(), day)),
                 answer.parse::<IpAddr>(),
             ) {
-                pairs.push((row, address));
+                pairs.push((group, address));
             }
         }
     }
