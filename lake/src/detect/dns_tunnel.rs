@@ -143,8 +143,15 @@ pub fn findings(windows: &[Window], config: &TunnelConfig) -> Vec<Finding> {
             let volume = (d.distinct as f64 / (4.0 * f64::from(config.min_distinct_subdomains.max(1)))).min(1.0);
             let score = 0.6 + if txt_heavy { 0.2 } else { 0.0 } + 0.2 * volume;
             let who = client.as_deref().map_or_else(|| "a client".to_owned(), |c| format!("client {c}"));
+            // The counts are the day's; the subdomain figures are the busiest window's.
+            let minutes = config.window_minutes;
+            let windows = if d.windows == 1 {
+                format!("in one {minutes}-minute window, with")
+            } else {
+                format!("in {} {minutes}-minute windows, the busiest with", d.windows)
+            };
             let reason = format!(
-                "{who} sent {} queries under {domain} with {} distinct subdomains (mean {:.0} characters, {:.1} bits per character, {:.0}% TXT/NULL/CNAME) — a DNS tunnel pattern",
+                "{who} sent {} queries under {domain} {windows} {} distinct subdomains (mean {:.0} characters, {:.1} bits per character, {:.0}% TXT/NULL/CNAME) — a DNS tunnel pattern",
                 d.queries,
                 d.distinct,
                 d.mean_length,
@@ -218,9 +225,21 @@ mod tests {
             ("dns_tunnel", Severity::High)
         );
         assert!(
-            found[0].reason.contains("40 distinct subdomains"),
+            found[0]
+                .reason
+                .contains("in one 60-minute window, with 40 distinct subdomains"),
             "{}",
             found[0].reason
+        );
+        let mut second = window(random[..30].to_vec(), 0.9);
+        second.first_time += 3_600_000_000;
+        let two = findings(&[window(random.clone(), 0.9), second], &config);
+        assert!(
+            two[0]
+                .reason
+                .contains("in 2 60-minute windows, the busiest with 40 distinct subdomains"),
+            "{}",
+            two[0].reason
         );
         assert_eq!(
             findings(&[window(random, 0.0)], &config)[0].severity,

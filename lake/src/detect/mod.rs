@@ -155,8 +155,7 @@ pub fn detect_batch(
             .map_err(|e| tables::table_error("the batch's events", e))?;
         // Only the tunnel windows this batch adds to are measured again; their other rows are in
         // `events` already. Bounding by time (not the day) keeps a batch's cost flat all day.
-        let window = i64::from(options.config.dns_tunnel.window_minutes.max(1)) * MINUTE_MICROS;
-        let window_start = first_time - first_time.rem_euclid(window);
+        let window_start = window_start(&options.config, first_time);
         let found = find(
             &ctx,
             home,
@@ -213,6 +212,12 @@ fn take_turn(home: &Path) -> Result<std::fs::File, LakeError> {
         .map_err(io_error)?;
     file.lock().map_err(io_error)?;
     Ok(file)
+}
+
+/// The start of the tunnel window holding `time`.
+fn window_start(config: &DetectConfig, time: i64) -> i64 {
+    let window = i64::from(config.dns_tunnel.window_minutes.max(1)) * MINUTE_MICROS;
+    time - time.rem_euclid(window)
 }
 
 const MINUTE_MICROS: i64 = 60_000_000;
@@ -285,9 +290,12 @@ async fn find(
         && config.intel.enabled
         && !functions.indicators().is_empty()
         && previous.feeds != state.feeds;
+    // Tunnels are measured over whole windows: a `--since` inside one would split it between
+    // two daily runs, each seeing too few subdomains.
+    let window_of = |since| window_start(config, since);
     let (table, groups_since, tunnel_since) = match scope {
-        Scope::Lake if retro_hunt => ("events", None, options.since),
-        Scope::Lake => ("events", options.since, options.since),
+        Scope::Lake if retro_hunt => ("events", None, options.since.map(window_of)),
+        Scope::Lake => ("events", options.since, options.since.map(window_of)),
         Scope::Batch { window_start } => (BATCH_EVENTS, None, Some(window_start)),
     };
     let groups = query_groups(ctx, table, groups_since).await?;

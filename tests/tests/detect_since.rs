@@ -1,0 +1,67 @@
+//! `detect --since` run daily (or hourly) must not split a DNS tunnel's window between two runs:
+//! tunnels are measured over whole windows, from the start of the window `--since` falls in.
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+use dnshunt_e2e::{dnshunt, sql_rows, stderr};
+
+/// 2026-11-02T09:00:00Z, the start of an hour (the default 60-minute window).
+const HOUR: i64 = 1_793_610_000;
+
+/// `count` TXT queries for distinct random 32-character subdomains of tun.example from one
+/// client, one a minute from `minute` past [`HOUR`].
+fn tunnel_lines(first: u64, count: u64, minute: i64) -> String {
+    let mut text = String::new();
+    for i in 0..count {
+        let mut state = (first + i).wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1;
+        let label: String = (0..32)
+            .map(|_| {
+                state = state
+                    .wrapping_mul(6_364_136_223_846_793_005)
+                    .wrapping_add(1);
+                char::from(b"abcdefghijklmnopqrstuvwxyz234567"[(state >> 59) as usize])
+            })
+            .collect();
+        let ts = HOUR + (minute + i64::try_from(i).unwrap()) * 60;
+        writeln!(
+            text,
+            "{{\"ts\":{ts},\"id.orig_h\":\"10.7.0.9\",\"query\":\"{label}.tun.example\",\
+             \"qtype_name\":\"TXT\",\"rcode_name\":\"NOERROR\",\"answers\":[\"x\"]}}"
+        )
+        .unwrap();
+    }
+    text
+}
+
+fn ingest(home: &Path, name: &str, text: &str) {
+    let log = home.join(name);
+    std::fs::create_dir_all(home).unwrap();
+    std::fs::write(&log, text).unwrap();
+    let run = dnshunt(
+        home,
+        &["ingest", "--format", "zeek-json", log.to_str().unwrap()],
+    );
+    assert!(run.status.success(), "{}", stderr(&run));
+}
+
+fn tunnels(home: &Path, since: &str) -> usize {
+    let run = dnshunt(home, &["detect", "--since", since]);
+    assert!(run.status.success(), "{}", stderr(&run));
+    sql_rows(
+        home,
+        "SELECT finding_id FROM findings WHERE detector = 'dns_tunnel'",
+    )
+    .len()
+}
+
+#[test]
+fn a_since_inside_a_tunnel_window_still_measures_the_whole_window() {
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path();
+    // 20 subdomains before the run at 09:30, 20 after: each half is under the 30 needed.
+    ingest(home, "first.json", &tunnel_lines(0, 20, 5));
+    assert_eq!(tunnels(home, "2026-11-02"), 0);
+    ingest(home, "second.json", &tunnel_lines(20, 20, 35));
+    assert_eq!(tunnels(home, "2026-11-02T09:30:00Z"), 1);
+}
