@@ -38,8 +38,13 @@ pub fn read_text(path: &Path) -> Result<String> {
 /// The names of a file (`-` for standard input), as bytes so that invalid UTF-8 is flagged by
 /// normalization instead of failing the read. Blank lines and `#` comments are skipped.
 pub fn read_names(path: &Path) -> Result<Vec<Vec<u8>>> {
+    Ok(read_numbered_names(path)?.0)
+}
+
+/// [`read_names`], with the line each name is on (1-based), for messages about one of them.
+pub fn read_numbered_names(path: &Path) -> Result<(Vec<Vec<u8>>, Vec<usize>)> {
     let bytes = read_bytes(path)?;
-    let mut names = Vec::new();
+    let (mut names, mut lines) = (Vec::new(), Vec::new());
     for (number, line) in bytes.split(|&b| b == b'\n').enumerate() {
         let line = line.trim_ascii();
         if line.is_empty() || line.starts_with(b"#") {
@@ -53,8 +58,9 @@ pub fn read_names(path: &Path) -> Result<Vec<Vec<u8>>> {
         } else {
             names.push(line.to_vec());
         }
+        lines.push(number + 1);
     }
-    Ok(names)
+    Ok((names, lines))
 }
 
 fn name_from_json(line: &[u8]) -> Result<Vec<u8>> {

@@ -274,6 +274,16 @@ impl Feed {
             );
         }
         loaded.indicators = kept;
+        if matches!(
+            kind,
+            FeedKind::List | FeedKind::Hosts | FeedKind::UrlhausHosts
+        ) {
+            // These formats carry nothing but the value: a repeated one would only repeat rows.
+            let mut seen = std::collections::HashSet::new();
+            loaded
+                .indicators
+                .retain(|i| seen.insert((i.indicator.clone(), i.kind)));
+        }
         Ok(Self {
             name: name.to_owned(),
             kind,
@@ -461,6 +471,25 @@ mod tests {
                 .all(|r| r.kind == RejectKind::Unsupported)
         );
         assert_eq!(refused[0], (1, "0.0.0.0/0"));
+    }
+
+    #[test]
+    fn a_value_repeated_in_a_list_is_kept_once() {
+        let text = "evil.example\nEVIL.example.\n10.0.0.0/8\nevil.example\n";
+        let feed = Feed::load(
+            FeedKind::List,
+            "mine",
+            "mine.txt",
+            text,
+            SystemTime::UNIX_EPOCH,
+        )
+        .unwrap();
+        let kept: Vec<(&str, usize)> = feed
+            .indicators
+            .iter()
+            .map(|i| (i.indicator.as_str(), i.line))
+            .collect();
+        assert_eq!(kept, [("evil.example", 1), ("10.0.0.0/8", 3)]);
     }
 
     #[test]

@@ -179,11 +179,11 @@ yandex: yandex.ru yandex.*
     let output = dnshunt(&[
         "typo", "match", "--brands", &brands, "--file", &file, "--format", "json",
     ]);
-    // The list holds URLs and IP addresses: they are reported with their position, exit code 1.
+    // The list holds URLs and IP addresses: they are reported with their line, exit code 1.
     assert_eq!(output.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
-        stderr.contains("20 of 10000 names") && stderr.contains("name 1379"),
+        stderr.contains("20 of 10000 names") && stderr.contains("line 1379"),
         "{stderr}"
     );
     let found = matches(&output);

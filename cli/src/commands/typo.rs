@@ -9,8 +9,9 @@ use clap::Subcommand;
 use dnshunt_features::normalize_bytes;
 use dnshunt_typosquat::{Data, Fuzzer, LookalikeIndex, Permuter, Watchlist};
 
-use crate::input::{read_names, read_text};
+use crate::input::{read_numbered_names, read_text};
 use crate::output::{Format, Table, Value};
+use crate::visible::visible;
 
 /// Typosquat commands.
 #[derive(clap::Args)]
@@ -126,7 +127,7 @@ fn lookalikes(args: &MatchArgs, home: &Path) -> Result<ExitCode> {
         &watchlist_path.display().to_string(),
     )?;
     let index = LookalikeIndex::build(watchlist)?;
-    let names = read_names(&args.file)?;
+    let (names, lines) = read_numbered_names(&args.file)?;
     let batch = normalize_bytes(&names);
     let mut table = Table::new(vec![
         "name",
@@ -156,12 +157,13 @@ fn lookalikes(args: &MatchArgs, home: &Path) -> Result<ExitCode> {
     let mut out = BufWriter::new(std::io::stdout().lock());
     table.write(&mut out, args.format)?;
     out.flush()?;
+    // Said by line, as the name was written (escaped): the normalized form may hide the fault.
     let invalid: Vec<(usize, String, &str)> = batch
         .iter()
-        .enumerate()
-        .filter_map(|(at, name)| {
-            name.invalid
-                .map(|reason| (at + 1, name.query.to_owned(), reason.as_str()))
+        .zip(names.iter().zip(&lines))
+        .filter_map(|(name, (raw, &line))| {
+            let shown = visible(&String::from_utf8_lossy(raw));
+            name.invalid.map(|reason| (line, shown, reason.as_str()))
         })
         .collect();
     if invalid.is_empty() {
@@ -174,7 +176,7 @@ fn lookalikes(args: &MatchArgs, home: &Path) -> Result<ExitCode> {
         args.file.display()
     );
     for (number, name, reason) in invalid.iter().take(20) {
-        eprintln!("  name {number}: {name:?} ({reason})");
+        eprintln!("  line {number}: {name} ({reason})");
     }
     if invalid.len() > 20 {
         eprintln!("  ... and {} more", invalid.len() - 20);
