@@ -442,23 +442,29 @@ mod tests {
         assert_eq!(FeedKind::detect("# only comments\n\n"), None);
     }
 
-    #[test]
-    fn networks_too_wide_and_sink_addresses_are_refused() {
-        let text = "0.0.0.0/0\n::/0\n127.0.0.1\n0.0.0.0\n[::]\nevil.example\n10.0.0.0/8\n";
-        let feed = Feed::load(
+    fn list(text: &str) -> Feed {
+        Feed::load(
             FeedKind::List,
             "mine",
             "mine.txt",
             text,
             SystemTime::UNIX_EPOCH,
         )
-        .unwrap();
-        let kept: Vec<&str> = feed
-            .indicators
+        .unwrap()
+    }
+
+    /// Value and line of each indicator.
+    fn kept(feed: &Feed) -> Vec<(&str, usize)> {
+        feed.indicators
             .iter()
-            .map(|i| i.indicator.as_str())
-            .collect();
-        assert_eq!(kept, ["evil.example", "10.0.0.0/8"]);
+            .map(|i| (i.indicator.as_str(), i.line))
+            .collect()
+    }
+
+    #[test]
+    fn networks_too_wide_and_sink_addresses_are_refused() {
+        let feed = list("0.0.0.0/0\n::/0\n127.0.0.1\n0.0.0.0\n[::]\nevil.example\n10.0.0.0/8\n");
+        assert_eq!(kept(&feed), [("evil.example", 6), ("10.0.0.0/8", 7)]);
         let refused: Vec<(usize, &str)> = feed
             .rejected
             .iter()
@@ -475,21 +481,8 @@ mod tests {
 
     #[test]
     fn a_value_repeated_in_a_list_is_kept_once() {
-        let text = "evil.example\nEVIL.example.\n10.0.0.0/8\nevil.example\n";
-        let feed = Feed::load(
-            FeedKind::List,
-            "mine",
-            "mine.txt",
-            text,
-            SystemTime::UNIX_EPOCH,
-        )
-        .unwrap();
-        let kept: Vec<(&str, usize)> = feed
-            .indicators
-            .iter()
-            .map(|i| (i.indicator.as_str(), i.line))
-            .collect();
-        assert_eq!(kept, [("evil.example", 1), ("10.0.0.0/8", 3)]);
+        let feed = list("evil.example\nEVIL.example.\n10.0.0.0/8\nevil.example\n");
+        assert_eq!(kept(&feed), [("evil.example", 1), ("10.0.0.0/8", 3)]);
     }
 
     #[test]
