@@ -497,3 +497,66 @@ fn newly_seen_prevalence_counts_the_lake_not_the_batch() {
         "{found:?}"
     );
 }
+
+/// A feed loaded while the stream runs (as a cron job would) is matched from the next batch on.
+#[test]
+fn a_feed_loaded_while_streaming_is_matched_from_the_next_batch() {
+    let dir = tempfile::tempdir().unwrap();
+    let source = dir.path().join("incoming");
+    std::fs::create_dir(&source).unwrap();
+    let home = dir.path().join("home");
+    let land = |name: &str, client: &str| {
+        let text = format!(
+            "{{\"ts\":1700000000,\"id.orig_h\":\"{client}\",\"query\":\"www.evil-c2.example\",\
+             \"qtype_name\":\"A\",\"rcode_name\":\"NOERROR\",\"answers\":[\"192.0.2.1\"]}}\n"
+        );
+        let staged = dir.path().join(name);
+        std::fs::write(&staged, text).unwrap();
+        std::fs::rename(&staged, source.join(name)).unwrap();
+    };
+    let wait_for_rows = |query: &str, rows: usize| {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while sql_rows_or_none(&home, query).is_none_or(|found| found.len() < rows) {
+            assert!(Instant::now() < deadline, "no {rows} rows of {query}");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    };
+    let mut stream = stream_command(&home, &source, &["--poll-ms", "100"])
+        .spawn()
+        .unwrap();
+    land("a.json", "10.0.0.1");
+    wait_for_rows("SELECT query FROM events", 1);
+
+    let feed = dir.path().join("blocklist.txt");
+    std::fs::write(&feed, "evil-c2.example\n").unwrap();
+    let load = dnshunt(&home, &["intel", "load", feed.to_str().unwrap()]);
+    assert_eq!(load.status.code(), Some(0), "{}", stderr(&load));
+    land("b.json", "10.0.0.2");
+    let intel = "SELECT client_ip FROM findings WHERE detector = 'intel_match'";
+    wait_for_rows(intel, 1);
+
+    let term = Command::new("kill")
+        .args(["-TERM", &stream.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(term.success());
+    wait_for(&mut stream, Duration::from_secs(120)).expect("stream stops on SIGTERM");
+    let mut log = String::new();
+    std::io::Read::read_to_string(stream.stderr.as_mut().unwrap(), &mut log).unwrap();
+    assert!(log.contains("feeds or watchlist changed"), "{log}");
+    assert_eq!(
+        sql_rows(&home, intel),
+        [serde_json::json!({"client_ip": "10.0.0.2"})]
+    );
+}
+
+/// The rows of `query`, or `None` while a table it reads does not exist yet.
+fn sql_rows_or_none(home: &Path, query: &str) -> Option<Vec<Value>> {
+    let run = dnshunt(home, &["sql", "--format", "json", query]);
+    run.status.success().then(|| {
+        String::from_utf8_lossy(&run.stdout)
+            .lines()
+            .map(|line| serde_json::from_str(line).unwrap())
+            .collect()
+    })
+}

@@ -9,10 +9,12 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use anyhow::{Context, Result};
+use dnshunt_intel::FeedStore;
 use dnshunt_lake::detect::DetectConfig;
 use dnshunt_lake::detect::combine::iso_time;
 use dnshunt_lake::{
-    DetectOptions, Finding, Format, LakeError, ReadOptions, Stream, StreamOptions, StreamSource,
+    DetectOptions, Finding, Format, Functions, LakeError, ReadOptions, Stream, StreamOptions,
+    StreamSource,
 };
 use serde_json::json;
 
@@ -65,6 +67,10 @@ pub fn run(args: &Args, home: &Path) -> Result<ExitCode> {
     }
     let (functions, model_version) =
         super::sql::functions(home, &args.model, args.brands.as_deref())?;
+    let mut judging = Judging {
+        functions,
+        inputs: matched_inputs(home, args.brands.as_deref())?,
+    };
     let detect = DetectOptions {
         since: None,
         config: DetectConfig::load(home)?,
@@ -106,7 +112,8 @@ pub fn run(args: &Args, home: &Path) -> Result<ExitCode> {
     );
     let mut quarantined = 0;
     while !stop.load(Ordering::Relaxed) {
-        match stream.step(&functions, &detect, &mut alert)? {
+        judging.refresh(home, args);
+        match stream.step(&judging.functions, &detect, &mut alert)? {
             Some(batch) => {
                 quarantined += batch.quarantined;
                 let read = if batch.files > 0 {
@@ -139,6 +146,54 @@ pub fn run(args: &Args, home: &Path) -> Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// The functions the stream judges with, and what they were built from.
+struct Judging {
+    functions: Functions,
+    inputs: Vec<u8>,
+}
+
+impl Judging {
+    /// Rebuilds the functions when the feeds or the watchlist changed: feeds are loaded by cron
+    /// as the stream runs, and the next batch should match the new ones. A file caught mid-write
+    /// reads as a change, and its next state as another.
+    fn refresh(&mut self, home: &Path, args: &Args) {
+        let now =
+            matched_inputs(home, args.brands.as_deref()).unwrap_or_else(|_| self.inputs.clone());
+        if now == self.inputs {
+            return;
+        }
+        self.inputs = now;
+        match super::sql::functions(home, &args.model, args.brands.as_deref()) {
+            Ok((fresh, _)) => {
+                self.functions = fresh;
+                eprintln!(
+                    "stream {}: feeds or watchlist changed; {} indicators from the next batch on",
+                    args.name,
+                    self.functions.indicators().len()
+                );
+            }
+            Err(err) => eprintln!(
+                "stream {}: feeds or watchlist changed but cannot be loaded ({err:#}); matching \
+                 goes on with the previous ones",
+                args.name
+            ),
+        }
+    }
+}
+
+/// What the feeds and the watchlist hold now, to tell when they change: the stored feeds'
+/// summaries (a feed loaded again gets a new load time) and the watchlist's bytes.
+fn matched_inputs(home: &Path, brands: Option<&Path>) -> Result<Vec<u8>> {
+    let mut inputs = serde_json::to_vec(&FeedStore::new(home).summaries()?)?;
+    let default = home.join("watchlist.txt");
+    if let Some(path) = brands.or_else(|| default.is_file().then_some(default.as_path())) {
+        inputs.extend(
+            std::fs::read(path).with_context(|| format!("{}: cannot read", path.display()))?,
+        );
+    }
+    Ok(inputs)
 }
 
 /// Sleeps up to `wait`, waking early when asked to stop.
