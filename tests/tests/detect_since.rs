@@ -1,5 +1,5 @@
-//! `detect --since` run daily (or hourly) must not split a DNS tunnel's window between two runs:
-//! tunnels are measured over whole windows, from the start of the window `--since` falls in.
+//! Detection over time: `detect --since` run daily (or hourly) must not split a DNS tunnel's
+//! window between two runs, and an old passive DNS record must not end the newly-seen baseline.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -64,4 +64,46 @@ fn a_since_inside_a_tunnel_window_still_measures_the_whole_window() {
     assert_eq!(tunnels(home, "2026-11-02"), 0);
     ingest(home, "second.json", &tunnel_lines(20, 20, 35));
     assert_eq!(tunnels(home, "2026-11-02T09:30:00Z"), 1);
+}
+
+/// A passive DNS record from 2020 in the lake does not make the first day of client logs the
+/// end of the baseline: names seen that day are not "newly seen".
+#[test]
+fn an_old_passive_dns_record_does_not_end_the_baseline() {
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path();
+    let pdns = home.join("pdns.json");
+    std::fs::write(
+        &pdns,
+        "{\"rrname\":\"old.example.org\",\"rrtype\":\"A\",\"rdata\":[\"192.0.2.1\"],\
+         \"count\":1,\"time_first\":1580000000,\"time_last\":1580000000}\n",
+    )
+    .unwrap();
+    let run = dnshunt(home, &["ingest", pdns.to_str().unwrap()]);
+    assert!(run.status.success(), "{}", stderr(&run));
+    let mut day = String::new();
+    for (i, name) in [
+        "www.github.com",
+        "intranet.example.com",
+        "www.wikipedia.org",
+    ]
+    .iter()
+    .enumerate()
+    {
+        writeln!(
+            day,
+            "{{\"ts\":{},\"id.orig_h\":\"10.7.0.{i}\",\"query\":\"{name}\",\"qtype_name\":\"A\",\
+             \"rcode_name\":\"NOERROR\",\"answers\":[\"192.0.2.9\"]}}",
+            HOUR + 3_600 * i64::try_from(i).unwrap()
+        )
+        .unwrap();
+    }
+    ingest(home, "zeek.json", &day);
+    let run = dnshunt(home, &["detect"]);
+    assert!(run.status.success(), "{}", stderr(&run));
+    let newly = sql_rows(
+        home,
+        "SELECT query FROM findings WHERE detector = 'newly_seen_domain'",
+    );
+    assert!(newly.is_empty(), "{newly:?}");
 }

@@ -46,33 +46,37 @@ pub fn schema() -> SchemaRef {
 /// First sightings known before this run, and those this run adds.
 pub struct Sightings {
     first_seen: HashMap<String, i64>,
+    /// The earliest sighting by a client: when the lake began watching clients. Passive DNS
+    /// records (no client) reach back years and would end any baseline at once.
+    watched_since: Option<i64>,
     added: Vec<(String, i64, Option<String>)>,
 }
 
 impl Sightings {
     /// Reads the state table; when it is empty, starts from the whole `events` history.
     pub async fn load(ctx: &SessionContext, table_exists: bool) -> Result<Self, LakeError> {
-        let mut first_seen = HashMap::new();
+        let mut sightings = Self {
+            first_seen: HashMap::new(),
+            watched_since: None,
+            added: Vec::new(),
+        };
         if table_exists {
             for batch in crate::sql::run(
                 ctx,
-                &format!("SELECT registered_domain, first_seen FROM {TABLE}"),
+                &format!("SELECT registered_domain, first_seen, first_client FROM {TABLE}"),
             )
             .await?
             {
                 let domains = columns::strings(&batch, "registered_domain")?;
                 let times = columns::micros(&batch, "first_seen")?;
-                for (domain, time) in domains.into_iter().zip(times) {
+                let clients = columns::strings(&batch, "first_client")?;
+                for ((domain, time), client) in domains.into_iter().zip(times).zip(clients) {
                     if let Some(domain) = domain {
-                        first_seen.insert(domain, time);
+                        sightings.remember(domain, time, client.is_some());
                     }
                 }
             }
         }
-        let mut sightings = Self {
-            first_seen,
-            added: Vec::new(),
-        };
         if sightings.first_seen.is_empty() {
             for batch in crate::sql::run(ctx, HISTORY_SQL).await? {
                 let domains = columns::strings(&batch, "registered_domain")?;
@@ -88,11 +92,20 @@ impl Sightings {
         Ok(sightings)
     }
 
+    /// A first sighting from the state table.
+    fn remember(&mut self, domain: String, time: i64, by_client: bool) {
+        let first = self.first_seen.entry(domain).or_insert(time);
+        *first = (*first).min(time);
+        if by_client {
+            self.watched_since = Some(self.watched_since.map_or(time, |t| t.min(time)));
+        }
+    }
+
     fn note(&mut self, domain: String, time: i64, client: Option<String>) {
         if self.first_seen.contains_key(&domain) {
             return;
         }
-        self.first_seen.insert(domain.clone(), time);
+        self.remember(domain.clone(), time, client.is_some());
         self.added.push((domain, time, client));
     }
 
@@ -120,8 +133,7 @@ impl Sightings {
 
     /// The end of the baseline: domains first seen before it are never new.
     fn baseline_end(&self, config: &NewlySeenConfig) -> Option<i64> {
-        let lake_start = self.first_seen.values().min().copied()?;
-        Some(lake_start + i64::from(config.baseline_hours) * 3_600_000_000)
+        Some(self.watched_since? + i64::from(config.baseline_hours) * 3_600_000_000)
     }
 
     /// The domains of `groups` first seen after the baseline, with their first sighting: the
