@@ -358,10 +358,11 @@ fn read_range(
             format,
             ..options.clone()
         };
-        return read_file(&range.path, &options, sink);
+        return read_file(&range.located(), &options, sink);
     }
     let bytes = if part.bytes.is_empty() {
-        let bytes = plan::read_span(&range.path, range.start, range.end - range.start)?;
+        // A redo: the file may have been rotated since; its rows keep the planned path.
+        let bytes = plan::read_span(&range.located(), range.start, range.end - range.start)?;
         if bytes.len() as u64 != range.end - range.start {
             return Err(LakeError::Config(format!(
                 "{}: shorter than when batch was planned (bytes {}..{}); the file was truncated \

@@ -62,6 +62,36 @@ pub struct Range {
     pub header: Vec<String>,
     /// A gzip file, read whole: compressed logs are complete when they land.
     pub gzip: bool,
+    /// The file's identity (device and inode) when planned, to find it again if it was renamed
+    /// (rotated) before a crashed batch is read again.
+    #[serde(default)]
+    pub identity: Option<String>,
+}
+
+impl Range {
+    /// Where the planned file is now: its planned path, or, when another file has taken that
+    /// path (log rotation), the file of the same identity beside it.
+    pub fn located(&self) -> PathBuf {
+        let Some(identity) = &self.identity else {
+            return self.path.clone();
+        };
+        let same = |path: &Path| {
+            std::fs::metadata(path).is_ok_and(|meta| identity_of(&meta, path) == *identity)
+        };
+        if same(&self.path) {
+            return self.path.clone();
+        }
+        let beside = self
+            .path
+            .parent()
+            .and_then(|dir| std::fs::read_dir(dir).ok())
+            .into_iter()
+            .flatten()
+            .flatten()
+            .map(|entry| entry.path())
+            .find(|path| same(path));
+        beside.unwrap_or_else(|| self.path.clone())
+    }
 }
 
 /// Where one file stands.
@@ -177,7 +207,7 @@ pub fn next(
         let Ok(meta) = std::fs::metadata(&path) else {
             continue;
         };
-        let key = identity(&meta, &path);
+        let key = identity_of(&meta, &path);
         let size = meta.len();
         let mut state = plan.files.get(&key).cloned().unwrap_or_default();
         if state.format.is_none() || size < state.offset {
@@ -205,6 +235,7 @@ pub fn next(
                 lines_before: 0,
                 header: Vec::new(),
                 gzip: true,
+                identity: Some(key.clone()),
             };
             state.offset = size;
             state.format = Some(format.as_str().to_owned());
@@ -241,6 +272,7 @@ pub fn next(
                 lines_before: state.lines,
                 header: state.header.clone(),
                 gzip: false,
+                identity: Some(key.clone()),
             };
             state.offset = range.end;
             state.lines += count_lines(&bytes);
@@ -263,7 +295,7 @@ pub fn next(
 
 /// A file's identity: device and inode where there are such, so a renamed (rotated) file keeps
 /// its position; its path elsewhere.
-fn identity(meta: &std::fs::Metadata, path: &Path) -> String {
+fn identity_of(meta: &std::fs::Metadata, path: &Path) -> String {
     #[cfg(unix)]
     {
         use std::os::unix::fs::MetadataExt;
@@ -456,6 +488,34 @@ mod tests {
             .unwrap();
         assert_eq!(planned[0].bytes, b"1700000001,10.0.0.1,b.example\n");
         assert_eq!(planned[0].range.header, ["time,client,query"]);
+    }
+
+    #[test]
+    fn a_planned_file_is_found_again_after_rotation() {
+        let dir = tempfile::tempdir().unwrap();
+        let log = dir.path().join("a.log");
+        std::fs::write(&log, "{\"a\":1}\n").unwrap();
+        let (_, planned) = next(
+            &Plan::default(),
+            dir.path(),
+            1 << 20,
+            Format::ZeekJson,
+            false,
+        )
+        .unwrap()
+        .unwrap();
+        let range = &planned[0].range;
+        assert_eq!(range.located(), log);
+        let rotated = dir.path().join("a.log.1");
+        std::fs::rename(&log, &rotated).unwrap();
+        std::fs::write(&log, "{\"b\":2}\n").unwrap();
+        assert_eq!(range.located(), rotated);
+        std::fs::remove_file(&rotated).unwrap();
+        assert_eq!(
+            range.located(),
+            log,
+            "gone: the planned path, whose reading then fails"
+        );
     }
 
     #[test]
