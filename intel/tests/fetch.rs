@@ -228,8 +228,10 @@ fn a_feed_over_the_size_limit_is_refused() {
     }
     assert!(!home.path().join("intel/cache").exists(), "nothing cached");
     // At the limit exactly is fine.
+    // Ten distinct 13-byte lines: a list keeps a repeated value once.
     let server = Server::start(1, |_, _| {
-        response("200 OK", &[], &b"evil.example\n".repeat(10))
+        let body: String = (0..10).map(|i| format!("evi{i}.example\n")).collect();
+        response("200 OK", &[], body.as_bytes())
     });
     let options = FetchOptions {
         max_bytes: 130,
