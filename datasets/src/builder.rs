@@ -291,13 +291,10 @@ impl Dataset {
             },
         );
 
-        let mut candidates = generated(options, &mut sources, &mut families);
-        candidates.extend(from_user_files(
-            options,
-            &mut sources,
-            &mut families,
-            &mut benign,
-        ));
+        let generated = generated(options, &mut sources, &mut families);
+        // A user's own names of a family go before the generator's: they fill its cap first.
+        let mut candidates = from_user_files(options, &mut sources, &mut families, &mut benign);
+        candidates.extend(generated);
         let mut rows = Vec::new();
         let mut taken: HashSet<String> = HashSet::new();
         for row in benign {
@@ -515,6 +512,10 @@ fn from_user_files(
         for (family, rows) in per_family {
             families
                 .entry(family.to_owned())
+                .and_modify(|known| {
+                    // A built-in family the user also has names of: theirs come first.
+                    known.source = format!("{}, then {}", source.name, known.source);
+                })
                 .or_insert_with(|| FamilyCounts {
                     name: family.to_owned(),
                     label: Label::Dga,
@@ -716,6 +717,15 @@ mod tests {
         );
     }
 
+    fn counts<'a>(dataset: &'a Dataset, family: &str) -> &'a FamilyCounts {
+        dataset
+            .manifest
+            .families
+            .iter()
+            .find(|f| f.name == family)
+            .unwrap()
+    }
+
     #[test]
     fn user_family_is_added_and_reserved_family_refused() {
         let dir = tempfile::tempdir().unwrap();
@@ -728,12 +738,7 @@ mod tests {
         let mut options = small(0);
         options.user_sources = vec![UserSource::family_file("newfam", &path).unwrap()];
         let dataset = Dataset::build(&options).unwrap();
-        let family = dataset
-            .manifest
-            .families
-            .iter()
-            .find(|f| f.name == "newfam")
-            .unwrap();
+        let family = counts(&dataset, "newfam");
         assert_eq!((family.total(), family.style.as_str()), (2, "user"));
         let source = dataset.manifest.sources.last().unwrap();
         assert_eq!(source.rows, 2);
@@ -745,6 +750,34 @@ mod tests {
         options.user_sources = vec![UserSource::family_file("gozi", &path).unwrap()];
         let err = Dataset::build(&options).unwrap_err().to_string();
         assert!(err.contains("reserved"), "{err}");
+    }
+
+    #[test]
+    fn a_users_names_of_a_built_in_family_come_before_the_generators() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("necurs.txt");
+        let names = (0..400).fold(String::new(), |names, i| {
+            names + &format!("qzxkwpvbn{i}.com\n")
+        });
+        std::fs::write(&path, names).unwrap();
+        let mut options = small(0);
+        options.user_sources = vec![UserSource::family_file("necurs", &path).unwrap()];
+        let dataset = Dataset::build(&options).unwrap();
+        let necurs: Vec<&Row> = dataset
+            .rows
+            .iter()
+            .filter(|r| r.family == "necurs")
+            .collect();
+        assert_eq!(necurs.len(), 300);
+        assert!(necurs.iter().all(|r| r.domain.starts_with("qzxkwpvbn")));
+        let family = counts(&dataset, "necurs");
+        assert!(
+            family
+                .source
+                .ends_with("necurs.txt, then built-in generator"),
+            "{}",
+            family.source
+        );
     }
 
     #[test]

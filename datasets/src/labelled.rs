@@ -149,7 +149,8 @@ pub fn check_family_name(name: &str) -> Result<String, String> {
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
     {
         return Err(format!(
-            "family name `{name}` must be 1 to 64 letters, digits, `-` or `_`"
+            "family name `{}` must be 1 to 64 letters, digits, `-` or `_`",
+            escape(&name)
         ));
     }
     Ok(name)
@@ -159,10 +160,21 @@ pub fn check_family_name(name: &str) -> Result<String, String> {
 /// (`raw_domain`, `domain`, ...) is a header; `#` lines are comments; surrounding spaces are
 /// ignored.
 pub fn load_family_list(path: &Path, family: &str) -> Result<Loaded, DatasetsError> {
-    let family = check_family_name(family).map_err(|reason| DatasetsError::Data {
-        file: path.display().to_string(),
-        reason,
-    })?;
+    let family = check_family_name(family)
+        .and_then(|name| {
+            if name == BENIGN_FAMILY {
+                Err(format!(
+                    "`{BENIGN_FAMILY}` names the benign rows, not a DGA family: name the family \
+                     otherwise"
+                ))
+            } else {
+                Ok(name)
+            }
+        })
+        .map_err(|reason| DatasetsError::Data {
+            file: path.display().to_string(),
+            reason,
+        })?;
     let text = read_text(path)?;
     Ok(parse_family_list(
         &text,
@@ -174,7 +186,7 @@ pub fn load_family_list(path: &Path, family: &str) -> Result<Loaded, DatasetsErr
 /// [`load_family_list`] over text already in memory.
 pub fn parse_family_list(text: &str, file: &str, family: &str) -> Loaded {
     let mut loader = Loader::new(file);
-    for (index, line) in text.lines().enumerate() {
+    for (index, line) in without_bom(text).lines().enumerate() {
         let line = line.trim();
         if line.is_empty()
             || line.starts_with('#')
@@ -198,7 +210,7 @@ pub fn load_csv(path: &Path) -> Result<Loaded, DatasetsError> {
 /// [`load_csv`] over text already in memory.
 pub fn parse_csv(text: &str, file: &str) -> Loaded {
     let mut loader = Loader::new(file);
-    for (index, line) in text.lines().enumerate() {
+    for (index, line) in without_bom(text).lines().enumerate() {
         let number = index + 1;
         let trimmed = line.trim();
         if trimmed.is_empty() || trimmed.starts_with('#') {
@@ -294,6 +306,11 @@ fn read_text(path: &Path) -> Result<String, DatasetsError> {
     })?;
     Ok(String::from_utf8(bytes)
         .unwrap_or_else(|err| String::from_utf8_lossy(err.as_bytes()).into_owned()))
+}
+
+/// `text` without the byte-order mark some editors and spreadsheet exports write first.
+fn without_bom(text: &str) -> &str {
+    text.strip_prefix('\u{feff}').unwrap_or(text)
 }
 
 /// Shows hostile text safely in a report.
@@ -473,6 +490,35 @@ mod tests {
         for problem in &loaded.report.malformed {
             assert!(!problem.reason.contains('\u{1b}'), "{}", problem.reason);
         }
+        let family = parse_csv("a.com,dga,\u{1b}]0;pwned\u{7}\n", "x.csv");
+        let reason = &family.report.malformed[0].reason;
+        assert!(
+            !reason.contains('\u{1b}') && reason.contains("\\u{1b}"),
+            "{reason}"
+        );
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_not_part_of_the_header() {
+        let list = parse_family_list("\u{feff}raw_domain\nqwkjhasd.net\n", "f.txt", "x");
+        let domains: Vec<&str> = list.rows.iter().map(|r| r.domain.as_str()).collect();
+        assert_eq!(domains, ["qwkjhasd.net"]);
+        let csv = parse_csv("\u{feff}domain,label\nqwkjhasd.net,dga\n", "f.csv");
+        assert!(
+            csv.report.malformed.is_empty(),
+            "{:?}",
+            csv.report.malformed
+        );
+        assert_eq!(csv.rows.len(), 1);
+    }
+
+    #[test]
+    fn benign_is_no_family_name_for_a_list_of_dga_domains() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("f.txt");
+        std::fs::write(&path, "qwkjhasd.net\n").unwrap();
+        let err = load_family_list(&path, "benign").unwrap_err();
+        assert!(err.to_string().contains("not a DGA family"), "{err}");
     }
 
     #[test]

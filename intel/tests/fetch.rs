@@ -230,7 +230,7 @@ fn a_feed_over_the_size_limit_is_refused() {
     // At the limit exactly is fine.
     // Ten distinct 13-byte lines: a list keeps a repeated value once.
     let server = Server::start(1, |_, _| {
-        let body: String = (0..10).map(|i| format!("evi{i}.example\n")).collect();
+        let body = (0..10).fold(String::new(), |body, i| body + &format!("evi{i}.example\n"));
         response("200 OK", &[], body.as_bytes())
     });
     let options = FetchOptions {

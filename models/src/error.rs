@@ -46,6 +46,20 @@ pub enum ModelsError {
     NotFound(String),
 }
 
+impl ModelsError {
+    /// The same error with `advice` added when it is a damaged file.
+    #[must_use]
+    pub fn advise(self, advice: &str) -> Self {
+        match self {
+            Self::Corrupt { path, reason } => Self::Corrupt {
+                path,
+                reason: format!("{reason}; {advice}"),
+            },
+            other => other,
+        }
+    }
+}
+
 /// The result type of the models crate.
 pub type Result<T, E = ModelsError> = std::result::Result<T, E>;
 

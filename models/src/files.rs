@@ -6,14 +6,26 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::error::{ModelsError, Result};
 
-/// Writes `bytes` to `path`, which must not exist yet.
+/// Writes `bytes` to `path`, which must not exist yet. The bytes reach the disk before the name
+/// does, so a power cut leaves no empty alias or run record behind.
 pub fn write_new(path: &Path, bytes: &[u8]) -> Result<()> {
     let temp = temp_name(path);
-    std::fs::write(&temp, bytes).map_err(ModelsError::io(&temp))?;
+    let written = std::fs::File::create(&temp).and_then(|mut file| {
+        std::io::Write::write_all(&mut file, bytes)?;
+        file.sync_all()
+    });
+    written.map_err(ModelsError::io(&temp))?;
     let linked = std::fs::hard_link(&temp, path);
     // The temporary name goes either way; a failure to remove it leaves litter, not damage.
     let _ = std::fs::remove_file(&temp);
-    linked.map_err(ModelsError::io(path))
+    linked.map_err(ModelsError::io(path))?;
+    // The new name itself is durable once its folder is (best effort: not every system can).
+    if let Some(dir) = path.parent()
+        && let Ok(dir) = std::fs::File::open(dir)
+    {
+        let _ = dir.sync_all();
+    }
+    Ok(())
 }
 
 /// A name next to `path` that no other writer in this or another process uses.

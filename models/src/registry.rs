@@ -304,7 +304,17 @@ impl Registry {
             })
             .collect();
         files_found.sort();
-        files_found.iter().map(|p| files::read_json(p)).collect()
+        files_found
+            .iter()
+            .map(|p| {
+                files::read_json(p).map_err(|err| {
+                    err.advise(
+                        "remove this file (the alias then points where it did before) and \
+                         promote again",
+                    )
+                })
+            })
+            .collect()
     }
 
     /// Where each alias of `name` points now.
@@ -352,7 +362,13 @@ impl Registry {
                 .alias_history(&spec.name, alias)?
                 .last()
                 .map(|r| r.version)
-                .ok_or_else(|| missing(format!("alias `{spec}` is not set"))),
+                .ok_or_else(|| {
+                    missing(format!(
+                        "alias `{spec}` is not set (set it with `dnshunt-train promote {} VERSION \
+                         --alias {alias}`, or name a version such as `{}/1`)",
+                        spec.name, spec.name
+                    ))
+                }),
         }
     }
 

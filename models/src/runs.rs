@@ -156,14 +156,22 @@ impl RunStore {
             Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
             Err(err) => return Err(ModelsError::io(&self.root)(err)),
         };
+        // A folder without a run record is not a run (a user's notes, a copy in progress).
+        let is_run = |dir: &Path| dir.join(RUN_FILE).exists() || dir.join(STARTED_FILE).exists();
         let mut ids: Vec<String> = entries
             .filter_map(std::result::Result::ok)
-            .filter(|e| e.path().is_dir())
+            .filter(|e| is_run(&e.path()))
             .filter_map(|e| e.file_name().into_string().ok())
             .filter(|name| !name.starts_with('.'))
             .collect();
         ids.sort();
-        ids.iter().map(|id| self.get(id)).collect()
+        ids.iter()
+            .map(|id| {
+                self.get(id).map_err(|err| {
+                    err.advise("move that run's folder out of the runs folder to list the others")
+                })
+            })
+            .collect()
     }
 }
 
@@ -378,6 +386,16 @@ mod tests {
                 .unwrap_err()
                 .to_string()
                 .contains("no run")
+        );
+
+        // A folder that is no run is not listed; a damaged record names itself and the way out.
+        std::fs::create_dir(store.root.join("notes")).unwrap();
+        assert_eq!(store.list().unwrap().len(), 2);
+        std::fs::write(store.root.join(&id).join(RUN_FILE), "").unwrap();
+        let err = store.list().unwrap_err().to_string();
+        assert!(
+            err.contains(RUN_FILE) && err.contains("move that run's folder"),
+            "{err}"
         );
     }
 }

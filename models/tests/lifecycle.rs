@@ -140,6 +140,18 @@ fn fit_register_promote_load_by_alias_and_score() {
     let versions = registry.versions("dga").unwrap();
     assert_eq!(versions.len(), 2);
     assert_eq!(registry.models().unwrap(), ["dga"]);
+    // An alias record left empty by a crash says which file it is and what to do.
+    let damaged = home
+        .path()
+        .join("registry/dga/aliases/champion/99999999.json");
+    std::fs::write(&damaged, "").unwrap();
+    let err = registry.load("dga@champion").unwrap_err().to_string();
+    assert!(
+        err.contains("99999999.json") && err.contains("remove this file"),
+        "{err}"
+    );
+    std::fs::remove_file(&damaged).unwrap();
+    assert_eq!(registry.load("dga@champion").unwrap().1, 2);
 
     // The loaded model scores exactly like the one fitted in memory.
     let names = [

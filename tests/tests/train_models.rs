@@ -108,6 +108,40 @@ fn eval_on_a_new_home_uses_the_builtin_model() {
     assert!(named.contains("roc_auc"), "{named}");
 }
 
+/// A home with a version but no champion says how to set one; an edited manifest whose curve
+/// leaves 0..1 is refused by `compare` with its name, not drawn (or panicked over).
+#[test]
+fn unset_aliases_and_edited_manifests_say_what_to_do() {
+    let home = tempfile::tempdir().unwrap();
+    stdout(&train(home.path(), &[&["fit"], &SMALL[..]].concat()));
+    let score = Command::new(binary("dnshunt"))
+        .arg("--home")
+        .arg(home.path())
+        .args(["dga", "score", "google.com"])
+        .output()
+        .unwrap();
+    assert_eq!(score.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&score.stderr);
+    assert!(
+        stderr.contains("dnshunt-train promote dga VERSION"),
+        "{stderr}"
+    );
+
+    let manifest = home.path().join("registry/dga/versions/1/manifest.json");
+    let text = std::fs::read_to_string(&manifest).unwrap();
+    let mut value: serde_json::Value = serde_json::from_str(&text).unwrap();
+    value["metrics"]["curve"][1]["fpr"] = (-5.0).into();
+    std::fs::write(&manifest, value.to_string()).unwrap();
+    let out = home.path().join("compare.html");
+    let refused = train(
+        home.path(),
+        &["compare", "dga/1", "--out", out.to_str().unwrap()],
+    );
+    assert_eq!(refused.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(stderr.contains("outside 0 to 1"), "{stderr}");
+}
+
 #[test]
 fn a_model_from_another_feature_schema_is_refused() {
     let home = tempfile::tempdir().unwrap();

@@ -9,6 +9,7 @@ use dnshunt_datasets::builder::UserSource;
 use dnshunt_datasets::dga::{Style, family};
 use dnshunt_datasets::labelled::Label;
 use dnshunt_models::builtin::resolve;
+use dnshunt_models::error::ModelsError;
 use dnshunt_models::evaluate::{Evaluation, LabelledNames, evaluate};
 use dnshunt_models::model::Model;
 use dnshunt_models::runs::{ARTEFACTS_DIR, MODEL_ARTEFACT, RunStore};
@@ -48,8 +49,13 @@ fn load(home: &Path, what: &str) -> Result<(Model, String)> {
     if run_model.is_dir() {
         return Ok((Model::read(&run_model)?, format!("run {what}")));
     }
-    resolve(home, what).with_context(|| {
-        format!("`{what}` is neither a run id, a registered version nor `builtin`")
+    resolve(home, what).map_err(|err| {
+        let context = if matches!(err, ModelsError::NotFound(_)) {
+            format!("`{what}` is neither a run id, a registered version nor `builtin`")
+        } else {
+            format!("`{what}` cannot be loaded")
+        };
+        anyhow::Error::new(err).context(context)
     })
 }
 
@@ -117,6 +123,20 @@ fn summary(model: &Model, name: String) -> Result<ModelSummary> {
     let Some(evaluation): Option<&Evaluation> = manifest.metrics.as_ref() else {
         bail!("{name} has no recorded test metrics to compare");
     };
+    // Rates are fractions: anything else means an edited or damaged manifest, not a curve.
+    if let Some(p) = evaluation.curve.iter().find(|p| {
+        ![p.fpr, p.tpr, p.precision]
+            .iter()
+            .all(|v| (0.0..=1.0).contains(v))
+    }) {
+        bail!(
+            "{name}: its manifest's test curve holds a point outside 0 to 1 (fpr {}, tpr {}, \
+             precision {}); the manifest was edited or damaged",
+            p.fpr,
+            p.tpr,
+            p.precision
+        );
+    }
     let default = evaluation.operating_points.first();
     let confusion = default.map_or([[0, 0], [0, 0]], |p| {
         let c = &p.confusion;

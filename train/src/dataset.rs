@@ -90,11 +90,12 @@ pub fn user_sources(
     for source in &sources {
         let report = &source.loaded.report;
         eprintln!("{}", report.summary());
+        // The summary names the first three malformed lines.
         for rejected in report
             .malformed
             .iter()
-            .chain(&report.duplicates)
             .skip(3)
+            .chain(&report.duplicates)
             .take(20)
         {
             eprintln!("  {}:{}: {}", report.file, rejected.line, rejected.reason);
