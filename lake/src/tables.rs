@@ -165,20 +165,46 @@ pub(crate) async fn append(
         return Ok(());
     }
     let context = table.table_url().to_string();
-    let mut properties = CommitProperties::default();
-    if let Some(txn) = txn {
-        properties = properties.with_application_transaction(txn);
-    }
+    let attempt = |base: DeltaTable, batches: Vec<RecordBatch>| {
+        let mut properties = CommitProperties::default();
+        if let Some(txn) = &txn {
+            properties = properties.with_application_transaction(txn.clone());
+        }
+        let mut write = base
+            .write(batches)
+            .with_save_mode(SaveMode::Append)
+            .with_commit_properties(properties)
+            .with_writer_properties(writer_properties());
+        if let Some(column) = partition {
+            write = write.with_partition_columns([column]);
+        }
+        write
+    };
     // A handle is cheap to clone: the snapshot's file list is shared.
-    let mut write = table
-        .clone()
-        .write(batches)
-        .with_save_mode(SaveMode::Append)
-        .with_commit_properties(properties)
-        .with_writer_properties(writer_properties());
-    if let Some(column) = partition {
-        write = write.with_partition_columns([column]);
+    let first = match attempt(table.clone(), batches.clone()).await {
+        Ok(appended) => {
+            *table = appended;
+            return Ok(());
+        }
+        Err(e) => e,
+    };
+    // Another writer committed in between in a way an append conflicts with: two processes
+    // starting on a new lake both write its table's metadata. Once more, on the new state.
+    let latest = DeltaTable::try_from_url(table.table_url().clone())
+        .await
+        .ok()
+        .filter(|latest| latest.version() > table.version());
+    let Some(latest) = latest else {
+        return Err(table_error(&context, first));
+    };
+    if let Some(txn) = &txn
+        && holds(&latest, txn).await?
+    {
+        *table = latest;
+        return Ok(());
     }
-    *table = write.await.map_err(|e| table_error(&context, e))?;
+    *table = attempt(latest, batches)
+        .await
+        .map_err(|e| table_error(&context, e))?;
     Ok(())
 }

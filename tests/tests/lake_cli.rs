@@ -283,3 +283,25 @@ fn an_unrecognised_file_does_not_stop_the_folder() {
     assert_eq!(again.status.code(), Some(1), "{}", stderr(&again));
     assert_eq!(count(home.path(), "quarantine"), 2);
 }
+
+/// Two ingests starting at once on a new lake both create its tables: the one that loses that
+/// race still commits its rows (before, it failed with "Metadata changed since last commit").
+#[test]
+fn two_ingests_starting_on_a_new_lake_both_land() {
+    let home = tempfile::tempdir().unwrap();
+    let files = ["seed-data/dns_events.json", "seed-data/dns_test_1.json"];
+    let runs: Vec<_> = files
+        .iter()
+        .map(|file| {
+            let path = shared_dir().join(file);
+            let home = home.path().to_owned();
+            std::thread::spawn(move || dnshunt(&home, &["ingest", path.to_str().unwrap()]))
+        })
+        .collect();
+    for run in runs {
+        let run = run.join().unwrap();
+        assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    }
+    assert_eq!(count(home.path(), "events"), 1003);
+    assert_eq!(count(home.path(), "ingest_ledger"), 2);
+}
