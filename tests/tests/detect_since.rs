@@ -107,3 +107,44 @@ fn an_old_passive_dns_record_does_not_end_the_baseline() {
     );
     assert!(newly.is_empty(), "{newly:?}");
 }
+
+/// A feed loaded after a name was judged: `detect --since` retro-hunts the history, and a name
+/// the feed lists that also scored as DGA is reported as a fresh run would (critical, both
+/// reasons), not as a bare intel hit.
+#[test]
+fn a_retro_hunt_hit_on_a_dga_name_is_critical() {
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path();
+    let line = |ts: i64, query: &str| {
+        format!(
+            "{{\"ts\":{ts},\"id.orig_h\":\"10.7.0.5\",\"query\":\"{query}\",\"qtype_name\":\"A\",\
+             \"rcode_name\":\"NOERROR\",\"answers\":[\"192.0.2.9\"]}}\n"
+        )
+    };
+    let log = line(HOUR, "pjjgbbxebswycysjietw.ir") + &line(HOUR + 86_400, "www.example.com");
+    ingest(home, "dns.json", &log);
+    let run = dnshunt(home, &["detect"]);
+    assert!(run.status.success(), "{}", stderr(&run));
+
+    let feed = home.join("blocklist.txt");
+    std::fs::write(&feed, "pjjgbbxebswycysjietw.ir\n").unwrap();
+    let load = dnshunt(home, &["intel", "load", feed.to_str().unwrap()]);
+    assert!(load.status.success(), "{}", stderr(&load));
+    let run = dnshunt(home, &["detect", "--since", "2026-11-03"]);
+    assert!(run.status.success(), "{}", stderr(&run));
+    let found = sql_rows(
+        home,
+        "SELECT detector, severity, reason FROM findings WHERE query = 'pjjgbbxebswycysjietw.ir' \
+         ORDER BY detector",
+    );
+    let critical = found
+        .iter()
+        .find(|f| f["detector"] == "intel_match")
+        .unwrap_or_else(|| panic!("{found:?}"));
+    assert_eq!(critical["severity"], "critical", "{found:?}");
+    let reason = critical["reason"].as_str().unwrap();
+    assert!(
+        reason.contains("DGA score") && reason.contains("blocklist"),
+        "{reason}"
+    );
+}

@@ -345,14 +345,24 @@ async fn find(
             }
             None => signals,
         };
-        // Before --since, a retro-hunt only looks for intel.
+        // Before --since, a retro-hunt looks for intel. A hit leads the finding, and what else is
+        // known of the name (a DGA score) sets its severity and reason as in a fresh run; a mere
+        // lead stays a lead, as the name's other findings were reported when it was judged.
         let before_since = options.since.is_some_and(|since| group.last_time < since);
         let finding = if before_since {
-            let intel_only = signals::NameSignals {
-                intel: signals.intel.clone(),
-                ..Default::default()
-            };
-            combine::combine(group, &intel_only, None, None)
+            let hit = signals
+                .intel
+                .as_ref()
+                .is_some_and(signals::IntelSignal::is_hit);
+            if hit {
+                combine::combine(group, signals, None, options.model_version.as_deref())
+            } else {
+                let intel_only = signals::NameSignals {
+                    intel: signals.intel.clone(),
+                    ..Default::default()
+                };
+                combine::combine(group, &intel_only, None, None)
+            }
         } else {
             combine::combine(group, signals, new_domain, options.model_version.as_deref())
         };
