@@ -222,14 +222,7 @@ fn ingest_while_streaming_keeps_both_writers_rows_once() {
 
     // SIGTERM: the stream finishes its batch and leaves.
     std::thread::sleep(Duration::from_secs(2));
-    let term = Command::new("kill")
-        .args(["-TERM", &stream.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(term.success());
-    let status = wait_for(&mut stream, Duration::from_secs(120)).expect("stream stops on SIGTERM");
-    let mut log = String::new();
-    std::io::Read::read_to_string(stream.stderr.as_mut().unwrap(), &mut log).unwrap();
+    let (status, log) = terminate(&mut stream);
     assert!(status.code().is_some(), "killed, not stopped: {log}");
     assert!(log.contains("stopped; its position is saved"), "{log}");
     // Whatever had not been read yet is read now.
@@ -505,27 +498,13 @@ fn a_feed_loaded_while_streaming_is_matched_from_the_next_batch() {
     let source = dir.path().join("incoming");
     std::fs::create_dir(&source).unwrap();
     let home = dir.path().join("home");
-    let land = |name: &str, client: &str| {
-        let text = format!(
-            "{{\"ts\":1700000000,\"id.orig_h\":\"{client}\",\"query\":\"www.evil-c2.example\",\
-             \"qtype_name\":\"A\",\"rcode_name\":\"NOERROR\",\"answers\":[\"192.0.2.1\"]}}\n"
-        );
-        let staged = dir.path().join(name);
-        std::fs::write(&staged, text).unwrap();
-        std::fs::rename(&staged, source.join(name)).unwrap();
-    };
-    let wait_for_rows = |query: &str, rows: usize| {
-        let deadline = Instant::now() + Duration::from_secs(60);
-        while sql_rows_or_none(&home, query).is_none_or(|found| found.len() < rows) {
-            assert!(Instant::now() < deadline, "no {rows} rows of {query}");
-            std::thread::sleep(Duration::from_millis(100));
-        }
-    };
+    let land =
+        |name: &str, client: &str| land_query(dir.path(), name, client, "www.evil-c2.example");
     let mut stream = stream_command(&home, &source, &["--poll-ms", "100"])
         .spawn()
         .unwrap();
     land("a.json", "10.0.0.1");
-    wait_for_rows("SELECT query FROM events", 1);
+    wait_for_rows(&home, "SELECT query FROM events", 1);
 
     let feed = dir.path().join("blocklist.txt");
     std::fs::write(&feed, "evil-c2.example\n").unwrap();
@@ -533,21 +512,92 @@ fn a_feed_loaded_while_streaming_is_matched_from_the_next_batch() {
     assert_eq!(load.status.code(), Some(0), "{}", stderr(&load));
     land("b.json", "10.0.0.2");
     let intel = "SELECT client_ip FROM findings WHERE detector = 'intel_match'";
-    wait_for_rows(intel, 1);
+    wait_for_rows(&home, intel, 1);
 
-    let term = Command::new("kill")
-        .args(["-TERM", &stream.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(term.success());
-    wait_for(&mut stream, Duration::from_secs(120)).expect("stream stops on SIGTERM");
-    let mut log = String::new();
-    std::io::Read::read_to_string(stream.stderr.as_mut().unwrap(), &mut log).unwrap();
+    let (_, log) = terminate(&mut stream);
     assert!(log.contains("feeds or watchlist changed"), "{log}");
     assert_eq!(
         sql_rows(&home, intel),
         [serde_json::json!({"client_ip": "10.0.0.2"})]
     );
+}
+
+/// A model promoted while the stream runs judges from the next batch on, and its findings
+/// name it.
+#[test]
+fn a_model_promoted_while_streaming_judges_the_next_batch() {
+    let dir = tempfile::tempdir().unwrap();
+    let source = dir.path().join("incoming");
+    std::fs::create_dir(&source).unwrap();
+    let home = dir.path().join("home");
+    let land = |name: &str, client: &str| {
+        land_query(dir.path(), name, client, "pjjgbbxebswycysjietw.ir");
+    };
+    let dga = "SELECT client_ip, model_version FROM findings WHERE detector = 'dga_domain' \
+               ORDER BY client_ip";
+    let mut stream = stream_command(&home, &source, &["--poll-ms", "100"])
+        .spawn()
+        .unwrap();
+    land("a.json", "10.0.0.1");
+    wait_for_rows(&home, dga, 1);
+
+    let train = |args: &[&str]| {
+        let run = Command::new(binary("dnshunt-train"))
+            .arg("--home")
+            .arg(&home)
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(run.status.success(), "{}", stderr(&run));
+    };
+    train(&["fit", "--per-family", "100", "--max-benign", "4000"]);
+    train(&["promote", "dga", "1"]);
+    land("b.json", "10.0.0.2");
+    wait_for_rows(&home, dga, 2);
+
+    let (_, log) = terminate(&mut stream);
+    assert!(log.contains("model dga/1"), "{log}");
+    assert_eq!(
+        sql_rows(&home, dga),
+        [
+            serde_json::json!({"client_ip": "10.0.0.1", "model_version": "builtin"}),
+            serde_json::json!({"client_ip": "10.0.0.2", "model_version": "dga/1"}),
+        ]
+    );
+}
+
+/// Lands `incoming/NAME` under `dir` (written aside, then renamed in, as log shippers do): one
+/// Zeek JSON query of `query` by `client`, answered.
+fn land_query(dir: &Path, name: &str, client: &str, query: &str) {
+    let text = format!(
+        "{{\"ts\":1700000000,\"id.orig_h\":\"{client}\",\"query\":\"{query}\",\
+         \"qtype_name\":\"A\",\"rcode_name\":\"NOERROR\",\"answers\":[\"192.0.2.1\"]}}\n"
+    );
+    let staged = dir.join(name);
+    std::fs::write(&staged, text).unwrap();
+    std::fs::rename(&staged, dir.join("incoming").join(name)).unwrap();
+}
+
+/// Stops `stream` with SIGTERM and returns how it ended and what it logged.
+fn terminate(stream: &mut Child) -> (std::process::ExitStatus, String) {
+    let term = Command::new("kill")
+        .args(["-TERM", &stream.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(term.success());
+    let status = wait_for(stream, Duration::from_secs(120)).expect("stream stops on SIGTERM");
+    let mut log = String::new();
+    std::io::Read::read_to_string(stream.stderr.as_mut().unwrap(), &mut log).unwrap();
+    (status, log)
+}
+
+/// Waits (up to a minute) until `query` gives at least `rows` rows.
+fn wait_for_rows(home: &Path, query: &str, rows: usize) {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while sql_rows_or_none(home, query).is_none_or(|found| found.len() < rows) {
+        assert!(Instant::now() < deadline, "no {rows} rows of {query}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
 }
 
 /// The rows of `query`, or `None` while a table it reads does not exist yet.

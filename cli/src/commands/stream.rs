@@ -16,6 +16,7 @@ use dnshunt_lake::{
     DetectOptions, Finding, Format, Functions, LakeError, ReadOptions, Stream, StreamOptions,
     StreamSource,
 };
+use dnshunt_models::registry::{ModelSpec, Registry};
 use serde_json::json;
 
 #[derive(clap::Args)]
@@ -69,12 +70,12 @@ pub fn run(args: &Args, home: &Path) -> Result<ExitCode> {
         super::sql::functions(home, &args.model, args.brands.as_deref())?;
     let mut judging = Judging {
         functions,
-        inputs: matched_inputs(home, args.brands.as_deref())?,
-    };
-    let detect = DetectOptions {
-        since: None,
-        config: DetectConfig::load(home)?,
-        model_version: Some(model_version),
+        detect: DetectOptions {
+            since: None,
+            config: DetectConfig::load(home)?,
+            model_version: Some(model_version),
+        },
+        inputs: matched_inputs(home, args)?,
     };
     let mut stream = Stream::open(
         home,
@@ -113,7 +114,7 @@ pub fn run(args: &Args, home: &Path) -> Result<ExitCode> {
     let mut quarantined = 0;
     while !stop.load(Ordering::Relaxed) {
         judging.refresh(home, args);
-        match stream.step(&judging.functions, &detect, &mut alert)? {
+        match stream.step(&judging.functions, &judging.detect, &mut alert)? {
             Some(batch) => {
                 quarantined += batch.quarantined;
                 let read = if batch.files > 0 {
@@ -148,46 +149,56 @@ pub fn run(args: &Args, home: &Path) -> Result<ExitCode> {
     })
 }
 
-/// The functions the stream judges with, and what they were built from.
+/// What the stream judges with, and what that was built from.
 struct Judging {
     functions: Functions,
+    detect: DetectOptions,
     inputs: Vec<u8>,
 }
 
 impl Judging {
-    /// Rebuilds the functions when the feeds or the watchlist changed: feeds are loaded by cron
-    /// as the stream runs, and the next batch should match the new ones. A file caught mid-write
-    /// reads as a change, and its next state as another.
+    /// Rebuilds the functions when the model alias, the feeds or the watchlist changed: a model
+    /// is promoted and feeds are loaded by cron as the stream runs, and the next batch should
+    /// use them. A file caught mid-write reads as a change, and its next state as another.
     fn refresh(&mut self, home: &Path, args: &Args) {
-        let now =
-            matched_inputs(home, args.brands.as_deref()).unwrap_or_else(|_| self.inputs.clone());
+        let now = matched_inputs(home, args).unwrap_or_else(|_| self.inputs.clone());
         if now == self.inputs {
             return;
         }
         self.inputs = now;
         match super::sql::functions(home, &args.model, args.brands.as_deref()) {
-            Ok((fresh, _)) => {
+            Ok((fresh, version)) => {
                 self.functions = fresh;
                 eprintln!(
-                    "stream {}: feeds or watchlist changed; {} indicators from the next batch on",
+                    "stream {}: model, feeds or watchlist changed; model {version} and {} \
+                     indicators from the next batch on",
                     args.name,
                     self.functions.indicators().len()
                 );
+                self.detect.model_version = Some(version);
             }
             Err(err) => eprintln!(
-                "stream {}: feeds or watchlist changed but cannot be loaded ({err:#}); matching \
-                 goes on with the previous ones",
+                "stream {}: model, feeds or watchlist changed but cannot be loaded ({err:#}); \
+                 judging goes on with the previous ones",
                 args.name
             ),
         }
     }
 }
 
-/// What the feeds and the watchlist hold now, to tell when they change: the stored feeds'
-/// summaries (a feed loaded again gets a new load time) and the watchlist's bytes.
-fn matched_inputs(home: &Path, brands: Option<&Path>) -> Result<Vec<u8>> {
-    let mut inputs = serde_json::to_vec(&FeedStore::new(home).summaries()?)?;
+/// What the model, the feeds and the watchlist are now, to tell when they change: the version
+/// the model spec resolves to (a promote moves it), the stored feeds' summaries (a feed loaded
+/// again gets a new load time) and the watchlist's bytes.
+fn matched_inputs(home: &Path, args: &Args) -> Result<Vec<u8>> {
+    let resolved = args
+        .model
+        .parse::<ModelSpec>()
+        .ok()
+        .and_then(|spec| Registry::open(home).resolve(&spec).ok());
+    let mut inputs = format!("{resolved:?}\n").into_bytes();
+    inputs.extend(serde_json::to_vec(&FeedStore::new(home).summaries()?)?);
     let default = home.join("watchlist.txt");
+    let brands = args.brands.as_deref();
     if let Some(path) = brands.or_else(|| default.is_file().then_some(default.as_path())) {
         inputs.extend(
             std::fs::read(path).with_context(|| format!("{}: cannot read", path.display()))?,
