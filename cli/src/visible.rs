@@ -1,9 +1,10 @@
 //! Text from logs, feeds and findings made visible before it reaches a terminal or a page.
 //!
 //! In the report, HTML escaping is the template engine's job (auto-escaping is on for every
-//! value); this module handles what escaping leaves alone, and all a terminal would obey: control characters (a NUL, a terminal escape, a carriage
-//! return that hides the start of a line) and invisible or direction-changing characters that
-//! could make one name look like another. Each is shown as a `\u{..}` escape instead.
+//! value); this module handles what escaping leaves alone, and all a terminal would obey:
+//! control characters (a NUL, a terminal escape, a carriage return that hides the start of a
+//! line) and invisible or direction-changing characters that could make one name look like
+//! another. Each is shown as a `\u{..}` escape instead.
 
 /// `text` on one line, every control or invisible character written as `\u{..}`.
 pub fn visible(text: &str) -> String {

@@ -156,25 +156,25 @@ pub fn check_family_name(name: &str) -> Result<String, String> {
     Ok(name)
 }
 
+/// [`check_family_name`] for a DGA family, which `benign` cannot be.
+fn check_dga_family(name: &str) -> Result<String, String> {
+    let name = check_family_name(name)?;
+    if name == BENIGN_FAMILY {
+        return Err(format!(
+            "`{BENIGN_FAMILY}` names the benign rows, not a DGA family: name the family otherwise"
+        ));
+    }
+    Ok(name)
+}
+
 /// Loads a text file of one DGA family's domains, one a line. A first line naming a column
 /// (`raw_domain`, `domain`, ...) is a header; `#` lines are comments; surrounding spaces are
 /// ignored.
 pub fn load_family_list(path: &Path, family: &str) -> Result<Loaded, DatasetsError> {
-    let family = check_family_name(family)
-        .and_then(|name| {
-            if name == BENIGN_FAMILY {
-                Err(format!(
-                    "`{BENIGN_FAMILY}` names the benign rows, not a DGA family: name the family \
-                     otherwise"
-                ))
-            } else {
-                Ok(name)
-            }
-        })
-        .map_err(|reason| DatasetsError::Data {
-            file: path.display().to_string(),
-            reason,
-        })?;
+    let family = check_dga_family(family).map_err(|reason| DatasetsError::Data {
+        file: path.display().to_string(),
+        reason,
+    })?;
     let text = read_text(path)?;
     Ok(parse_family_list(
         &text,
@@ -252,11 +252,7 @@ pub fn parse_csv(text: &str, file: &str) -> Loaded {
         let family = match (label, fields.get(2).map(|f| f.trim())) {
             (Label::Benign, _) => BENIGN_FAMILY.to_owned(),
             (Label::Dga, None | Some("")) => "unknown".to_owned(),
-            (Label::Dga, Some(name)) => match check_family_name(name) {
-                Ok(name) if name == BENIGN_FAMILY => {
-                    loader.reject(number, "a dga row cannot have family `benign`".to_owned());
-                    continue;
-                }
+            (Label::Dga, Some(name)) => match check_dga_family(name) {
                 Ok(name) => name,
                 Err(reason) => {
                     loader.reject(number, reason);

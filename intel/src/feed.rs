@@ -59,10 +59,10 @@ impl FeedKind {
     /// Guesses the format from the content: JSON by its structure, CSV dumps by their commented
     /// headers, hosts files by a sink address leading the first record.
     pub fn detect(text: &str) -> Option<Self> {
-        let text = text.trim_start_matches('\u{feff}').trim_start();
-        if text.starts_with('{') || text.starts_with('[') {
+        if is_json(text) {
             return Some(Self::json_kind(text));
         }
+        let text = text.trim_start_matches('\u{feff}').trim_start();
         let mut saw_urlhaus_banner = false;
         for line in text.lines().take(200) {
             let line = line.trim();
@@ -98,6 +98,13 @@ impl FeedKind {
         }
         None
     }
+}
+
+/// Whether feed text is JSON (a STIX bundle, a ThreatFox export), not lines of text.
+pub(crate) fn is_json(text: &str) -> bool {
+    text.trim_start_matches('\u{feff}')
+        .trim_start()
+        .starts_with(['{', '['])
 }
 
 impl FeedKind {
@@ -261,17 +268,17 @@ impl Feed {
             kind,
             reason,
         })?;
-        let (kept, refused): (Vec<_>, Vec<_>) = std::mem::take(&mut loaded.indicators)
-            .into_iter()
-            .partition(|i| too_broad(i).is_none());
-        for indicator in refused {
-            let reason = too_broad(&indicator).unwrap_or_default();
-            loaded.reject(
-                indicator.line,
-                indicator.reference.clone(),
-                RejectKind::Unsupported,
-                format!("{}: {reason}", indicator.indicator),
-            );
+        let mut kept = Vec::with_capacity(loaded.indicators.len());
+        for indicator in std::mem::take(&mut loaded.indicators) {
+            match too_broad(&indicator) {
+                None => kept.push(indicator),
+                Some(reason) => loaded.reject(
+                    indicator.line,
+                    indicator.reference,
+                    RejectKind::Unsupported,
+                    format!("{}: {reason}", indicator.indicator),
+                ),
+            }
         }
         loaded.indicators = kept;
         if matches!(

@@ -179,11 +179,9 @@ fn load_bytes(
     };
     // A CSV or list line stands alone; a JSON line left out can change what the rest means
     // (a `"revoked": true` dropped with it).
-    let json = text
-        .trim_start_matches('\u{feff}')
-        .trim_start()
-        .starts_with(['{', '[']);
-    if json && let Some(line) = bad_lines.first() {
+    if feed::is_json(&text)
+        && let Some(line) = bad_lines.first()
+    {
         return Err(IntelError::Format {
             origin: origin.to_owned(),
             kind,

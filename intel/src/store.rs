@@ -61,6 +61,15 @@ impl FeedStore {
         Ok(summaries)
     }
 
+    /// What the stored feeds are now, as bytes that change whenever a feed is loaded (again):
+    /// their summaries, load times included. Cheap: the feeds themselves are not read.
+    pub fn state(&self) -> Result<Vec<u8>, IntelError> {
+        serde_json::to_vec(&self.summaries()?).map_err(|err| IntelError::Store {
+            path: self.dir.clone(),
+            reason: err.to_string(),
+        })
+    }
+
     /// The stored feeds, by name.
     pub fn feeds(&self) -> Result<Vec<Feed>, IntelError> {
         let mut feeds = Vec::new();

@@ -65,6 +65,20 @@ pub struct FileReport {
     pub skipped_lines: u64,
 }
 
+impl FileReport {
+    /// The report of `path` read as `format` before any line is.
+    pub(crate) fn nothing_yet(path: &Path, format: Format) -> Self {
+        Self {
+            path: path.to_path_buf(),
+            format,
+            records_read: 0,
+            events: 0,
+            quarantined: 0,
+            skipped_lines: 0,
+        }
+    }
+}
+
 /// Counts for everything read.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ReadReport {
@@ -189,16 +203,7 @@ pub(crate) fn read_file(
         Format::Auto => match sniff(path, options.max_line_bytes)? {
             Some(format) => format,
             // An empty log (just rotated, say) has no records to read.
-            None => {
-                return Ok(FileReport {
-                    path: path.to_path_buf(),
-                    format: Format::Auto,
-                    records_read: 0,
-                    events: 0,
-                    quarantined: 0,
-                    skipped_lines: 0,
-                });
-            }
+            None => return Ok(FileReport::nothing_yet(path, Format::Auto)),
         },
         format => format,
     };
@@ -211,14 +216,7 @@ pub(crate) fn read_file(
         lines::open(path).map_err(|e| io_error(path, e))?,
         options.max_line_bytes,
     );
-    let mut report = FileReport {
-        path: path.to_path_buf(),
-        format,
-        records_read: 0,
-        events: 0,
-        quarantined: 0,
-        skipped_lines: 0,
-    };
+    let mut report = FileReport::nothing_yet(path, format);
     read_records(source.as_mut(), lines, 0, options, &mut report, sink)?;
     Ok(report)
 }

@@ -51,18 +51,17 @@ pub fn fingerprint(config: &Config) -> Result<Fingerprint> {
     if config.intel.is_empty() {
         // A feed loaded again gets a new load time in its summary.
         let store = FeedStore::new(&config.home);
-        let summaries = serde_json::to_vec(&store.summaries()?)?;
-        parts.push((store.dir().display().to_string(), stable_hash(summaries)));
+        parts.push((
+            store.dir().display().to_string(),
+            stable_hash(store.state()?),
+        ));
     }
     Ok(Fingerprint(parts))
 }
 
 /// The configured watchlist, else the home's when it has one.
 fn brands_path(config: &Config) -> Option<PathBuf> {
-    config.brands.clone().or_else(|| {
-        let default = config.home.join("watchlist.txt");
-        default.is_file().then_some(default)
-    })
+    Watchlist::chosen(&config.home, config.brands.as_deref())
 }
 
 /// Loads everything `config` points at.

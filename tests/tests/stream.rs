@@ -52,6 +52,13 @@ fn land_logs(dir: &Path, seed: u64, files: usize) -> usize {
     rows.len() + 3
 }
 
+/// The folder `incoming` of `dir`, where a test's stream reads, made empty.
+fn incoming(dir: &Path) -> PathBuf {
+    let source = dir.join("incoming");
+    std::fs::create_dir(&source).unwrap();
+    source
+}
+
 /// [`land_logs`] into a new folder `logs` of `dir`.
 fn logs_in(dir: &Path, seed: u64, files: usize) -> PathBuf {
     let logs = dir.join("logs");
@@ -120,8 +127,7 @@ fn wait_for(child: &mut Child, limit: Duration) -> Option<std::process::ExitStat
 #[test]
 fn sigkill_at_random_points_loses_and_duplicates_nothing() {
     let dir = tempfile::tempdir().unwrap();
-    let source = dir.path().join("incoming");
-    std::fs::create_dir(&source).unwrap();
+    let source = incoming(dir.path());
     let lines = land_logs(&source, 7, 4);
 
     let clean = dir.path().join("clean");
@@ -190,9 +196,8 @@ fn sigkill_at_random_points_loses_and_duplicates_nothing() {
 fn ingest_while_streaming_keeps_both_writers_rows_once() {
     let dir = tempfile::tempdir().unwrap();
     let home = dir.path().join("home");
-    let source = dir.path().join("incoming");
+    let source = incoming(dir.path());
     let other = dir.path().join("other");
-    std::fs::create_dir(&source).unwrap();
     std::fs::create_dir(&other).unwrap();
     let other_lines = land_logs(&other, 2, 3);
 
@@ -401,8 +406,7 @@ fn rows_with_unique(home: &Path, table: &str, key: &str) -> i64 {
 #[test]
 fn a_log_rotated_between_runs_is_not_read_again() {
     let dir = tempfile::tempdir().unwrap();
-    let source = dir.path().join("incoming");
-    std::fs::create_dir(&source).unwrap();
+    let source = incoming(dir.path());
     let home = dir.path().join("home");
     let line = |i: u32| {
         format!(
@@ -433,8 +437,7 @@ fn a_log_rotated_between_runs_is_not_read_again() {
 #[test]
 fn newly_seen_prevalence_counts_the_lake_not_the_batch() {
     let dir = tempfile::tempdir().unwrap();
-    let source = dir.path().join("incoming");
-    std::fs::create_dir(&source).unwrap();
+    let source = incoming(dir.path());
     let start = 1_700_000_000;
     let line = |ts: i64, client: &str, query: &str| {
         format!(
@@ -495,8 +498,7 @@ fn newly_seen_prevalence_counts_the_lake_not_the_batch() {
 #[test]
 fn a_feed_loaded_while_streaming_is_matched_from_the_next_batch() {
     let dir = tempfile::tempdir().unwrap();
-    let source = dir.path().join("incoming");
-    std::fs::create_dir(&source).unwrap();
+    let source = incoming(dir.path());
     let home = dir.path().join("home");
     let land =
         |name: &str, client: &str| land_query(dir.path(), name, client, "www.evil-c2.example");
@@ -527,8 +529,7 @@ fn a_feed_loaded_while_streaming_is_matched_from_the_next_batch() {
 #[test]
 fn a_model_promoted_while_streaming_judges_the_next_batch() {
     let dir = tempfile::tempdir().unwrap();
-    let source = dir.path().join("incoming");
-    std::fs::create_dir(&source).unwrap();
+    let source = incoming(dir.path());
     let home = dir.path().join("home");
     let land = |name: &str, client: &str| {
         land_query(dir.path(), name, client, "pjjgbbxebswycysjietw.ir");

@@ -12,6 +12,7 @@ use dnshunt_datasets::traffic::{self, Planted, TrafficOptions};
 use dnshunt_intel::{Feed, FeedKind, FeedStore};
 use dnshunt_lake::tables::{exists, table_dir};
 use dnshunt_lake::{Finding, Format, ReadOptions};
+use dnshunt_typosquat::Watchlist;
 
 use crate::output::Format as Output;
 
@@ -56,7 +57,7 @@ pub fn run(args: &Args, home: &Path) -> Result<ExitCode> {
     let log = demo_dir.join(format!("dns-seed{}-clients{}.log", args.seed, args.clients));
     let lines = write_log(&options, &log)?;
     // The home's own watchlist, so `detect`, `sql` and `dnshunt-serve` on this home use it too.
-    let watchlist = home.join("watchlist.txt");
+    let watchlist = Watchlist::home_file(home);
     match std::fs::read_to_string(&watchlist) {
         Ok(text) if text != traffic::WATCHLIST => bail!(
             "{}: this home has a watchlist of its own; run the demo in a fresh one (--home dnshunt-demo)",

@@ -378,7 +378,8 @@ fn run_match(args: &MatchArgs, store: &FeedStore) -> Result<ExitCode> {
         "last_seen",
         "reference",
     ]);
-    for found in index.match_queries(&queries) {
+    let batch = dnshunt_features::normalize(&queries);
+    for found in index.match_names(&batch) {
         if args.no_cross_suffix && found.kind == MatchKind::CrossSuffix {
             continue;
         }
@@ -388,7 +389,6 @@ fn run_match(args: &MatchArgs, store: &FeedStore) -> Result<ExitCode> {
     }
     table.write(&mut std::io::stdout().lock(), args.format)?;
     // Names that are no host name cannot match a feed's; say so rather than print nothing.
-    let batch = dnshunt_features::normalize(&queries);
     let mut err = std::io::stderr().lock();
     let mut code = ExitCode::SUCCESS;
     for (query, name) in queries.iter().zip(batch.iter()) {

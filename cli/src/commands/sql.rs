@@ -46,10 +46,8 @@ pub fn functions(home: &Path, model: &str, brands: Option<&Path>) -> Result<(Fun
     let mut functions = Functions::new()
         .with_model(model)
         .with_intel(dnshunt_intel::FeedStore::new(home).index()?);
-    let default = home.join("watchlist.txt");
-    let path = brands.or_else(|| default.is_file().then_some(default.as_path()));
-    if let Some(path) = path {
-        let watchlist = Watchlist::parse(&read_text(path)?, &path.display().to_string())?;
+    if let Some(path) = Watchlist::chosen(home, brands) {
+        let watchlist = Watchlist::parse(&read_text(&path)?, &path.display().to_string())?;
         functions = functions.with_watchlist(LookalikeIndex::build(watchlist)?);
     }
     Ok((functions, version))

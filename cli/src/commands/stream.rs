@@ -17,6 +17,7 @@ use dnshunt_lake::{
     StreamSource,
 };
 use dnshunt_models::registry::{ModelSpec, Registry};
+use dnshunt_typosquat::Watchlist;
 use serde_json::json;
 
 #[derive(clap::Args)]
@@ -196,12 +197,10 @@ fn matched_inputs(home: &Path, args: &Args) -> Result<Vec<u8>> {
         .ok()
         .and_then(|spec| Registry::open(home).resolve(&spec).ok());
     let mut inputs = format!("{resolved:?}\n").into_bytes();
-    inputs.extend(serde_json::to_vec(&FeedStore::new(home).summaries()?)?);
-    let default = home.join("watchlist.txt");
-    let brands = args.brands.as_deref();
-    if let Some(path) = brands.or_else(|| default.is_file().then_some(default.as_path())) {
+    inputs.extend(FeedStore::new(home).state()?);
+    if let Some(path) = Watchlist::chosen(home, args.brands.as_deref()) {
         inputs.extend(
-            std::fs::read(path).with_context(|| format!("{}: cannot read", path.display()))?,
+            std::fs::read(&path).with_context(|| format!("{}: cannot read", path.display()))?,
         );
     }
     Ok(inputs)

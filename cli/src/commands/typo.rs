@@ -121,7 +121,7 @@ fn lookalikes(args: &MatchArgs, home: &Path) -> Result<ExitCode> {
     let watchlist_path = args
         .brands
         .clone()
-        .unwrap_or_else(|| home.join("watchlist.txt"));
+        .unwrap_or_else(|| Watchlist::home_file(home));
     let watchlist = Watchlist::parse(
         &read_text(&watchlist_path)?,
         &watchlist_path.display().to_string(),

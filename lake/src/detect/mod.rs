@@ -349,22 +349,21 @@ async fn find(
         // known of the name (a DGA score) sets its severity and reason as in a fresh run; a mere
         // lead stays a lead, as the name's other findings were reported when it was judged.
         let before_since = options.since.is_some_and(|since| group.last_time < since);
-        let finding = if before_since {
-            let hit = signals
-                .intel
-                .as_ref()
-                .is_some_and(signals::IntelSignal::is_hit);
-            if hit {
-                combine::combine(group, signals, None, options.model_version.as_deref())
-            } else {
+        let hit = signals
+            .intel
+            .as_ref()
+            .is_some_and(signals::IntelSignal::is_hit);
+        let model_version = options.model_version.as_deref();
+        let finding = match (before_since, hit) {
+            (false, _) => combine::combine(group, signals, new_domain, model_version),
+            (true, true) => combine::combine(group, signals, None, model_version),
+            (true, false) => {
                 let intel_only = signals::NameSignals {
                     intel: signals.intel.clone(),
                     ..Default::default()
                 };
                 combine::combine(group, &intel_only, None, None)
             }
-        } else {
-            combine::combine(group, signals, new_domain, options.model_version.as_deref())
         };
         findings.extend(finding);
     }

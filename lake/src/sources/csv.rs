@@ -190,11 +190,8 @@ fn parse_time(raw: &str) -> Result<i64, String> {
         } else {
             number
         };
-        return if (0.0..=253_402_300_799.0).contains(&seconds) {
-            Ok((seconds * 1e6).round() as i64)
-        } else {
-            Err(format!("time `{raw}` is outside years 1970–9999"))
-        };
+        return super::epoch_micros(seconds)
+            .ok_or_else(|| format!("time `{raw}` is outside years 1970–9999"));
     }
     if let Ok(t) = chrono::DateTime::parse_from_rfc3339(raw) {
         return super::check_time(t.timestamp_micros(), raw);

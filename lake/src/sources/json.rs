@@ -66,11 +66,7 @@ pub fn epoch_seconds_to_micros(key: &str, value: &Value) -> Result<i64, String> 
 
 /// [`epoch_seconds_to_micros`] of a number already read.
 pub fn seconds_to_micros(key: &str, seconds: f64) -> Result<i64, String> {
-    // Years 1970..=9999 cover every real log; anything else is corruption.
-    if !(0.0..=253_402_300_799.0).contains(&seconds) {
-        return Err(format!("field `{key}` is out of range: {seconds}"));
-    }
-    Ok((seconds * 1e6).round() as i64)
+    super::epoch_micros(seconds).ok_or_else(|| format!("field `{key}` is out of range: {seconds}"))
 }
 
 /// A string or an array of strings as a list (`rdata` and Zeek `answers`).

@@ -13,9 +13,18 @@ pub mod zeek_tsv;
 use crate::event::Parsed;
 use crate::format::Format;
 
-/// The end of year 9999 in microseconds. Log times outside 1970–9999 are corruption, and a
-/// forged old one would make its domain look long known to `newly_seen_domain`.
-const LAST_MICROS: i64 = 253_402_300_799_999_999;
+/// The last second of year 9999. Log times outside 1970–9999 are corruption, and a forged old
+/// one would make its domain look long known to `newly_seen_domain`.
+const LAST_SECOND: i64 = 253_402_300_799;
+/// The end of year 9999 in microseconds.
+const LAST_MICROS: i64 = LAST_SECOND * 1_000_000 + 999_999;
+
+/// Epoch seconds (with a fraction) as microseconds, when they fall in years 1970–9999.
+fn epoch_micros(seconds: f64) -> Option<i64> {
+    (0.0..=LAST_SECOND as f64)
+        .contains(&seconds)
+        .then(|| (seconds * 1e6).round() as i64)
+}
 
 /// `micros`, parsed from `shown`, when it falls in years 1970–9999.
 fn check_time(micros: i64, shown: &str) -> Result<i64, String> {

@@ -115,10 +115,7 @@ impl ZeekTsv {
 }
 
 fn parse_ts(raw: &str) -> Option<i64> {
-    let seconds: f64 = raw.parse().ok()?;
-    (0.0..=253_402_300_799.0)
-        .contains(&seconds)
-        .then(|| (seconds * 1e6).round() as i64)
+    super::epoch_micros(raw.parse().ok()?)
 }
 
 /// A field's bytes: `None` for unset (`-`), empty for `(empty)`, escapes decoded otherwise.

@@ -382,14 +382,7 @@ fn read_range(
         // Header lines only set the parser up; they were counted when first read.
         let _ = source.parse(line);
     }
-    let mut report = FileReport {
-        path: range.path.clone(),
-        format,
-        records_read: 0,
-        events: 0,
-        quarantined: 0,
-        skipped_lines: 0,
-    };
+    let mut report = FileReport::nothing_yet(&range.path, format);
     let lines = Lines::new(&bytes[..], options.max_line_bytes);
     read_records(
         source.as_mut(),

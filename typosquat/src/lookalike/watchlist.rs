@@ -10,6 +10,8 @@
 //!
 //! Without a name the brand is called after the label of its first domain.
 
+use std::path::{Path, PathBuf};
+
 use dnshunt_features::normalize;
 
 use crate::error::{Result, data_error};
@@ -33,6 +35,19 @@ pub struct Watchlist {
 }
 
 impl Watchlist {
+    /// Where a home keeps its watchlist: `<home>/watchlist.txt`.
+    pub fn home_file(home: &Path) -> PathBuf {
+        home.join("watchlist.txt")
+    }
+
+    /// The watchlist to match against: the one `given`, else the home's when there is one.
+    pub fn chosen(home: &Path, given: Option<&Path>) -> Option<PathBuf> {
+        let default = Self::home_file(home);
+        given
+            .map(Path::to_path_buf)
+            .or_else(|| default.is_file().then_some(default))
+    }
+
     /// Parses a watchlist; `file` names it in errors.
     pub fn parse(text: &str, file: &str) -> Result<Self> {
         let mut brands = Vec::new();
